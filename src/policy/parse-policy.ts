@@ -1,0 +1,358 @@
+/**
+ * Parses an IAM policy given as JSON text or as an already-parsed value into the normalized model.
+ * Every problem is collected with its JSON path (`Statement[1].Effect: expected "Allow" or "Deny",
+ * got "allow"`); nothing here throws at a user.
+ */
+import { parseConditionOperator } from './condition-operators.js';
+import { childPath } from './json-path.js';
+import { parseJsonText } from './json-text.js';
+import { PRINCIPAL_TYPES, classifyPrincipal, principalWildcardProblem } from './principal.js';
+import type {
+  Condition,
+  Entries,
+  ParseResult,
+  PolicyDocument,
+  PolicyKind,
+  PolicyProblem,
+  PolicyVersion,
+  Principal,
+  PrincipalType,
+  Statement,
+} from './types.js';
+
+export interface ParseOptions {
+  /**
+   * What the policy is attached as. Identity policies and permission boundaries need Resource and
+   * must not name a Principal; trust and resource policies need a Principal; trust policies have
+   * no Resource. Leave unset to accept any well-formed policy.
+   */
+  kind?: PolicyKind;
+}
+
+const VERSIONS: readonly PolicyVersion[] = ['2012-10-17', '2008-10-17'];
+const TOP_LEVEL_KEYS = new Set(['Version', 'Id', 'Statement']);
+const STATEMENT_KEYS = new Set([
+  'Sid',
+  'Effect',
+  'Principal',
+  'NotPrincipal',
+  'Action',
+  'NotAction',
+  'Resource',
+  'NotResource',
+  'Condition',
+]);
+
+/** `*`, or `service:action` where either part may hold wildcards. */
+const ACTION_SYNTAX = /^(\*|[A-Za-z0-9*?-]+:[A-Za-z0-9*?_-]+)$/;
+
+export function parsePolicy(input: unknown, options: ParseOptions = {}): ParseResult {
+  let value = input;
+  if (typeof input === 'string') {
+    const json = parseJsonText(input);
+    if (!json.ok) return { ok: false, errors: [{ path: '', message: json.message }] };
+    value = json.value;
+  }
+  const parser = new PolicyParser(options);
+  const policy = parser.document(value);
+  return parser.errors.length === 0 && policy ? { ok: true, policy } : { ok: false, errors: parser.errors };
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') return 'an object';
+  if (typeof value === 'string') return JSON.stringify(value);
+  return `${typeof value} ${String(value)}`;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+class PolicyParser {
+  readonly errors: PolicyProblem[] = [];
+
+  constructor(private readonly options: ParseOptions) {}
+
+  private problem(path: string, message: string): void {
+    this.errors.push({ path, message });
+  }
+
+  document(value: unknown): PolicyDocument | undefined {
+    if (!isRecord(value)) {
+      this.problem('', `expected a policy object, got ${describe(value)}`);
+      return undefined;
+    }
+    for (const key of Object.keys(value)) {
+      if (!TOP_LEVEL_KEYS.has(key)) {
+        this.problem(childPath('', key), `unknown element; a policy has only Version, Id and Statement`);
+      }
+    }
+    const version = this.version(value.Version);
+    const id = this.optionalString(value.Id, 'Id');
+    const statements = this.statements(value.Statement);
+    const policy: PolicyDocument = { statements };
+    if (version) policy.version = version;
+    if (id !== undefined) policy.id = id;
+    return policy;
+  }
+
+  private version(value: unknown): PolicyVersion | undefined {
+    if (value === undefined) return undefined;
+    if (typeof value === 'string' && (VERSIONS as readonly string[]).includes(value))
+      return value as PolicyVersion;
+    this.problem('Version', `expected "2012-10-17" or "2008-10-17", got ${describe(value)}`);
+    return undefined;
+  }
+
+  private optionalString(value: unknown, path: string): string | undefined {
+    if (value === undefined) return undefined;
+    if (typeof value === 'string') return value;
+    this.problem(path, `expected a string, got ${describe(value)}`);
+    return undefined;
+  }
+
+  private statements(value: unknown): Statement[] {
+    if (value === undefined) {
+      this.problem('Statement', 'missing; a policy needs at least one statement');
+      return [];
+    }
+    if (isRecord(value)) return this.statement(value, 0, 'Statement');
+    if (!Array.isArray(value)) {
+      this.problem('Statement', `expected a statement object or an array of them, got ${describe(value)}`);
+      return [];
+    }
+    if (value.length === 0) {
+      this.problem('Statement', 'expected at least one statement, got an empty array');
+      return [];
+    }
+    return value.flatMap((entry, index) => {
+      const path = childPath('Statement', index);
+      if (isRecord(entry)) return this.statement(entry, index, path);
+      this.problem(path, `expected a statement object, got ${describe(entry)}`);
+      return [];
+    });
+  }
+
+  private statement(raw: Record<string, unknown>, index: number, path: string): Statement[] {
+    const before = this.errors.length;
+    for (const key of Object.keys(raw)) {
+      if (!STATEMENT_KEYS.has(key)) {
+        this.problem(
+          childPath(path, key),
+          'unknown element; a statement has Sid, Effect, Principal, NotPrincipal, Action, NotAction, Resource, NotResource and Condition',
+        );
+      }
+    }
+    const sid = this.optionalString(raw.Sid, childPath(path, 'Sid'));
+    const effect = this.effect(raw.Effect, childPath(path, 'Effect'));
+    const action = this.exclusivePair(raw, path, 'Action', 'NotAction', true);
+    const resource = this.exclusivePair(raw, path, 'Resource', 'NotResource', false);
+    const principal = this.principalPair(raw, path);
+    const conditions = this.conditions(raw.Condition, childPath(path, 'Condition'));
+    this.kindRules(raw, path);
+
+    if (this.errors.length > before || !effect) return [];
+    const statement: Statement = { effect, conditions, index, path };
+    if (sid !== undefined) statement.sid = sid;
+    if (action) statement[action.key === 'Action' ? 'action' : 'notAction'] = action.entries;
+    if (resource) statement[resource.key === 'Resource' ? 'resource' : 'notResource'] = resource.entries;
+    if (principal)
+      statement[principal.key === 'Principal' ? 'principal' : 'notPrincipal'] = principal.principals;
+    return [statement];
+  }
+
+  private effect(value: unknown, path: string): Statement['effect'] | undefined {
+    if (value === 'Allow' || value === 'Deny') return value;
+    if (value === undefined) this.problem(path, 'missing; expected "Allow" or "Deny"');
+    else this.problem(path, `expected "Allow" or "Deny", got ${describe(value)}`);
+    return undefined;
+  }
+
+  /** Action/NotAction and Resource/NotResource: at most one of the two, each a string or string list. */
+  private exclusivePair<K extends string>(
+    raw: Record<string, unknown>,
+    path: string,
+    key: K,
+    notKey: `Not${K}`,
+    required: boolean,
+  ): { key: K | `Not${K}`; entries: Entries } | undefined {
+    const has = raw[key] !== undefined;
+    const hasNot = raw[notKey] !== undefined;
+    if (has && hasNot) {
+      this.problem(path, `has both ${key} and ${notKey}; use one`);
+      return undefined;
+    }
+    if (!has && !hasNot) {
+      if (required) this.problem(path, `missing ${key} (or ${notKey})`);
+      return undefined;
+    }
+    const which = has ? key : notKey;
+    const entries = this.stringList(
+      raw[which],
+      childPath(path, which),
+      key === 'Action' ? 'action' : 'resource',
+    );
+    return entries && { key: which, entries };
+  }
+
+  private stringList(value: unknown, path: string, what: 'action' | 'resource'): Entries | undefined {
+    const list = typeof value === 'string' ? [value] : value;
+    if (!Array.isArray(list)) {
+      this.problem(path, `expected a string or an array of strings, got ${describe(value)}`);
+      return undefined;
+    }
+    if (list.length === 0) {
+      this.problem(path, `expected at least one ${what}, got an empty array`);
+      return undefined;
+    }
+    const single = typeof value === 'string';
+    const entries: Entries = { values: [], path, paths: [] };
+    list.forEach((item: unknown, i) => {
+      const itemPath = single ? path : childPath(path, i);
+      if (typeof item !== 'string') {
+        this.problem(itemPath, `expected a string, got ${describe(item)}`);
+        return;
+      }
+      const problem = what === 'action' ? actionProblem(item) : resourceProblem(item);
+      if (problem) this.problem(itemPath, problem);
+      entries.values.push(item);
+      entries.paths.push(itemPath);
+    });
+    return entries;
+  }
+
+  private principalPair(
+    raw: Record<string, unknown>,
+    path: string,
+  ): { key: 'Principal' | 'NotPrincipal'; principals: Principal[] } | undefined {
+    if (raw.Principal !== undefined && raw.NotPrincipal !== undefined) {
+      this.problem(path, 'has both Principal and NotPrincipal; use one');
+      return undefined;
+    }
+    const key =
+      raw.Principal !== undefined ? 'Principal' : raw.NotPrincipal !== undefined ? 'NotPrincipal' : undefined;
+    if (!key) return undefined;
+    const principals = this.principals(raw[key], childPath(path, key));
+    return principals && { key, principals };
+  }
+
+  private principals(value: unknown, path: string): Principal[] | undefined {
+    if (value === '*') return [{ type: 'AWS', value: '*', class: { kind: 'any' }, path }];
+    if (!isRecord(value)) {
+      this.problem(path, `expected "*" or an object such as {"AWS": "123456789012"}, got ${describe(value)}`);
+      return undefined;
+    }
+    const principals: Principal[] = [];
+    const entries = Object.entries(value);
+    if (entries.length === 0)
+      this.problem(path, 'expected at least one of AWS, Service, Federated, CanonicalUser');
+    for (const [type, values] of entries) {
+      const typePath = childPath(path, type);
+      if (!(PRINCIPAL_TYPES as readonly string[]).includes(type)) {
+        this.problem(typePath, `unknown principal type; expected AWS, Service, Federated or CanonicalUser`);
+        continue;
+      }
+      const list = typeof values === 'string' ? [values] : values;
+      if (!Array.isArray(list) || list.length === 0) {
+        this.problem(typePath, `expected a string or a non-empty array of strings, got ${describe(values)}`);
+        continue;
+      }
+      list.forEach((item: unknown, i) => {
+        const itemPath = typeof values === 'string' ? typePath : childPath(typePath, i);
+        if (typeof item !== 'string' || item === '') {
+          this.problem(itemPath, `expected a principal string, got ${describe(item)}`);
+          return;
+        }
+        const wildcard = principalWildcardProblem(type as PrincipalType, item);
+        if (wildcard) this.problem(itemPath, wildcard);
+        principals.push({
+          type: type as PrincipalType,
+          value: item,
+          class: classifyPrincipal(type as PrincipalType, item),
+          path: itemPath,
+        });
+      });
+    }
+    return principals;
+  }
+
+  private conditions(value: unknown, path: string): Condition[] {
+    if (value === undefined) return [];
+    if (!isRecord(value)) {
+      this.problem(path, `expected an object of condition operators, got ${describe(value)}`);
+      return [];
+    }
+    const conditions: Condition[] = [];
+    for (const [written, block] of Object.entries(value)) {
+      const operatorPath = childPath(path, written);
+      const operator = parseConditionOperator(written);
+      if (!operator) {
+        this.problem(operatorPath, `unknown condition operator ${JSON.stringify(written)}`);
+        continue;
+      }
+      if (!isRecord(block)) {
+        this.problem(operatorPath, `expected an object of condition keys, got ${describe(block)}`);
+        continue;
+      }
+      for (const [key, raw] of Object.entries(block)) {
+        const keyPath = childPath(operatorPath, key);
+        const values = this.conditionValues(raw, keyPath);
+        if (values) conditions.push({ ...operator, key, values, path: keyPath });
+      }
+    }
+    return conditions;
+  }
+
+  private conditionValues(value: unknown, path: string): string[] | undefined {
+    const list = Array.isArray(value) ? value : [value];
+    const values: string[] = [];
+    for (const [i, item] of list.entries()) {
+      // AWS compares numbers and booleans by their text: {"Bool": {"aws:SecureTransport": true}} is "true".
+      if (typeof item === 'string' || typeof item === 'number' || typeof item === 'boolean') {
+        values.push(String(item));
+      } else {
+        const itemPath = Array.isArray(value) ? childPath(path, i) : path;
+        this.problem(itemPath, `expected a string, number or boolean, got ${describe(item)}`);
+        return undefined;
+      }
+    }
+    return values;
+  }
+
+  private kindRules(raw: Record<string, unknown>, path: string): void {
+    const kind = this.options.kind;
+    if (!kind) return;
+    const hasPrincipal = raw.Principal !== undefined || raw.NotPrincipal !== undefined;
+    const hasResource = raw.Resource !== undefined || raw.NotResource !== undefined;
+    if ((kind === 'identity' || kind === 'boundary') && hasPrincipal) {
+      this.problem(
+        path,
+        `an ${kind} policy cannot name a Principal; it applies to the principal it is attached to`,
+      );
+    }
+    if ((kind === 'identity' || kind === 'boundary' || kind === 'resource') && !hasResource) {
+      this.problem(path, 'missing Resource (or NotResource)');
+    }
+    if ((kind === 'trust' || kind === 'resource') && !hasPrincipal) {
+      this.problem(path, 'missing Principal (or NotPrincipal)');
+    }
+    if (kind === 'trust' && hasResource) {
+      this.problem(path, 'a trust policy cannot have Resource; the resource is the role itself');
+    }
+  }
+}
+
+function actionProblem(action: string): string | undefined {
+  if (action === '') return 'expected an action, got an empty string';
+  if (ACTION_SYNTAX.test(action)) return undefined;
+  return `expected "service:action" such as "s3:GetObject", or "*", got ${JSON.stringify(action)}`;
+}
+
+/** Resources are `*`, ARNs, or symbolic IaC references that resolve to ARNs at deploy time. */
+function resourceProblem(resource: string): string | undefined {
+  if (resource === '*' || resource.startsWith('arn:') || resource.includes('${')) return undefined;
+  if (resource === '') return 'expected an ARN or "*", got an empty string';
+  return `expected an ARN or "*", got ${JSON.stringify(resource)}`;
+}
