@@ -21,7 +21,8 @@ import {
   type CompactService,
 } from './catalog-format.js';
 import { editDistance } from './edit-distance.js';
-import { KeyMatcher, actionGlobToRegExp, hasWildcard, keyTemplateToRegExp } from './match-patterns.js';
+import { globToRegExp, hasWildcard } from '../policy/glob.js';
+import { KeyMatcher, keyTemplateToRegExp } from './match-patterns.js';
 
 export type { AccessLevel } from './catalog-format.js';
 
@@ -379,7 +380,7 @@ class CompiledCatalog implements Catalog {
     const colon = lower.indexOf(':');
     if (colon < 0) {
       // No service separator (`s3*`): match the glob against whole names, as IAM compares strings.
-      const glob = actionGlobToRegExp(lower);
+      const glob = globToRegExp(lower);
       return this.allActions().filter((name) => glob.test(name.toLowerCase()));
     }
     const servicePart = lower.slice(0, colon);
@@ -389,7 +390,7 @@ class CompiledCatalog implements Catalog {
 
     let services: ServiceIndex[];
     if (hasWildcard(servicePart)) {
-      const glob = actionGlobToRegExp(servicePart);
+      const glob = globToRegExp(servicePart);
       services = this.serviceList.filter((svc) => glob.test(svc.prefix));
     } else {
       const svc = this.byPrefix.get(servicePart);
@@ -397,7 +398,7 @@ class CompiledCatalog implements Catalog {
     }
 
     const result: string[] = [];
-    const glob = actionPart === '*' ? undefined : actionGlobToRegExp(actionPart);
+    const glob = actionPart === '*' ? undefined : globToRegExp(actionPart);
     for (const svc of services) {
       const names = this.names(svc);
       if (!glob) {

@@ -1,29 +1,13 @@
 /**
- * String patterns the catalog matches: IAM action globs and condition-key templates. Both compile to
- * anchored regular expressions over lower-case text, because action names and condition keys are
- * case-insensitive in IAM and lower-casing once is cheaper than an `i` flag on every test.
+ * Condition-key templates the catalog matches. They compile to anchored regular expressions over
+ * lower-case text, because condition keys are case-insensitive in IAM and lower-casing once is
+ * cheaper than an `i` flag on every test. (Action globs use policy/glob.ts, over lower-case names.)
  */
 
 const REGEXP_SPECIALS = /[.+^${}()|[\]\\*?]/g;
 
 function escapeRegExp(text: string): string {
   return text.replace(REGEXP_SPECIALS, '\\$&');
-}
-
-export function hasWildcard(pattern: string): boolean {
-  return pattern.includes('*') || pattern.includes('?');
-}
-
-/**
- * IAM action glob semantics: `*` is any run of characters (including none), `?` exactly one.
- * Expects a lower-case glob and is meant to be tested against lower-case names.
- */
-export function actionGlobToRegExp(lowerGlob: string): RegExp {
-  let source = '';
-  for (const ch of lowerGlob) {
-    source += ch === '*' ? '.*' : ch === '?' ? '.' : escapeRegExp(ch);
-  }
-  return new RegExp(`^${source}$`, 's');
 }
 
 /**
