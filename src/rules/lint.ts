@@ -1,0 +1,80 @@
+/**
+ * The lint engine: every policy of an inventory through every rule. Pure: sources in, findings out.
+ * Parsing happens here, not in extraction, so that a malformed policy becomes a finding on the
+ * check run instead of an error that hides every other result.
+ */
+import { type Catalog, loadCatalog } from '../catalog/index.js';
+import type { PolicySource } from '../extract/types.js';
+import { parsePolicy } from '../policy/parse-policy.js';
+import type { PolicyProblem } from '../policy/types.js';
+import type { Finding, ParsedSource, Rule, RuleHit, RuleSettings } from './types.js';
+
+export interface LintOptions {
+  rules: readonly Rule[];
+  settings: RuleSettings;
+  catalog?: Catalog;
+}
+
+export function lintSources(sources: readonly PolicySource[], options: LintOptions): Finding[] {
+  const catalog = options.catalog ?? loadCatalog();
+  const { rules, settings } = options;
+  const findings: Finding[] = [];
+  const byId = new Map(sources.map((s) => [s.id, s]));
+  const emit = (rule: Rule, hits: RuleHit[], source: PolicySource): void => {
+    for (const hit of hits) {
+      findings.push({
+        ruleId: rule.id,
+        severity: hit.severity ?? rule.defaultSeverity,
+        message: hit.message,
+        path: hit.path,
+        source: (hit.sourceId !== undefined ? byId.get(hit.sourceId) : undefined) ?? source,
+      });
+    }
+  };
+
+  const parsed: ParsedSource[] = [];
+  for (const source of sources) {
+    let problems: PolicyProblem[] = [];
+    // An unresolved policy is reported as such; its placeholders would only add parse noise.
+    if (source.unresolved === undefined) {
+      const result = parsePolicy(source.document, { kind: source.kind });
+      if (result.ok) parsed.push({ source, policy: result.policy });
+      else problems = result.errors;
+    }
+    for (const rule of rules)
+      if (rule.scope === 'source') emit(rule, rule.check({ source, problems }), source);
+  }
+
+  for (const entry of parsed) {
+    for (const rule of rules) {
+      if (rule.scope === 'policy') emit(rule, rule.check({ ...entry, catalog, settings }), entry.source);
+    }
+  }
+
+  // Escalation needs all of a principal's identity policies at once: two harmless halves can combine.
+  const byPrincipal = new Map<string, ParsedSource[]>();
+  for (const entry of parsed) {
+    if (entry.source.kind !== 'identity') continue;
+    const principal = entry.source.principal ?? entry.source.id;
+    const list = byPrincipal.get(principal);
+    if (list) list.push(entry);
+    else byPrincipal.set(principal, [entry]);
+  }
+  for (const [principal, policies] of byPrincipal) {
+    for (const rule of rules) {
+      if (rule.scope !== 'principal') continue;
+      emit(rule, rule.check({ principal, policies, catalog, settings }), policies[0]?.source as PolicySource);
+    }
+  }
+
+  const order = new Map(sources.map((s, i) => [s.id, i]));
+  return findings.sort(
+    (a, b) =>
+      (order.get(a.source.id) ?? 0) - (order.get(b.source.id) ?? 0) ||
+      comparePaths(a.path, b.path) ||
+      a.ruleId.localeCompare(b.ruleId),
+  );
+}
+
+/** `Statement[2]` before `Statement[10]`: numbers inside paths compare numerically. */
+const comparePaths = new Intl.Collator('en', { numeric: true }).compare;

@@ -1,0 +1,196 @@
+import { listSome } from './support/describe.js';
+import type { ActionInfo, Catalog } from '../catalog/index.js';
+import type { PolicySource } from '../extract/types.js';
+import { type Arn, parseArn } from '../policy/arn.js';
+import { hasWildcard } from '../policy/glob.js';
+import type { Statement } from '../policy/types.js';
+import { ESCALATION_ACTIONS, ESCALATION_METHODS } from './support/escalation-methods.js';
+import { type ActionMatch, grantsAction, matchAction } from './support/statement-actions.js';
+import { isEffectivelyStar } from './support/statement-scope.js';
+import type { ParsedSource, PrincipalRule, RuleHit } from './types.js';
+
+const ALL_WILDCARD = /^[*?]+$/;
+
+interface Grant {
+  action: string;
+  source: PolicySource;
+  match: ActionMatch;
+}
+
+/**
+ * ARN formats of the resources the action needs: the required resource types when it has some
+ * (ssm:SendCommand's optional output bucket alone sends no command), else all of them.
+ */
+function resourceArns(info: ActionInfo): Arn[] {
+  const required = info.resourceTypes.filter((type) => type.required);
+  return (required.length > 0 ? required : info.resourceTypes).flatMap((type) =>
+    type.arnFormats.map((format) => parseArn(format)).filter((arn): arn is Arn => arn !== undefined),
+  );
+}
+
+const isLiteral = (text: string): boolean => !hasWildcard(text) && !text.includes('${');
+
+/**
+ * Whether a resource pattern could name a resource the action acts on. Only a literal service or
+ * resource type that none of the action's resource types has rules it out (`"Action": "*"` on one
+ * bucket grants no IAM action, `iam:*` on `user/*` no iam:CreatePolicyVersion); everything else
+ * counts, as the gate must not miss an escalation.
+ */
+function couldApply(info: ActionInfo | undefined, pattern: string): boolean {
+  if (info === undefined || info.wildcardOnly) return true;
+  const arn = parseArn(pattern);
+  if (!arn || !isLiteral(arn.service)) return true;
+  const service = arn.service.toLowerCase();
+  const type = arn.resourceType !== undefined && isLiteral(arn.resourceType) ? arn.resourceType : undefined;
+  return resourceArns(info).some(
+    (format) =>
+      format.service.toLowerCase() === service &&
+      (type === undefined ||
+        format.resourceType === undefined ||
+        !isLiteral(format.resourceType) ||
+        format.resourceType === type),
+  );
+}
+
+function grantsOnSomeResource(statement: Statement, info: ActionInfo | undefined): boolean {
+  if (statement.notResource || !statement.resource) return true;
+  return statement.resource.values.some((pattern) => couldApply(info, pattern));
+}
+
+/**
+ * Whether a Deny resource pattern covers every resource the action can act on. Stricter than
+ * `isEffectivelyStar` alone: `arn:aws:iam::*:role/*` denies iam:PassRole but not iam:CreateAccessKey
+ * (a user action), and wildcard-only actions are requested on `*`, which no ARN pattern matches.
+ */
+function coversEveryResource(pattern: string, info: ActionInfo | undefined): boolean {
+  if (ALL_WILDCARD.test(pattern)) return true;
+  if (info === undefined || info.wildcardOnly || !isEffectivelyStar(pattern)) return false;
+  const arn = parseArn(pattern);
+  if (!arn) return false;
+  const formats = resourceArns(info);
+  if (formats.length === 0) return false;
+  const service = arn.service.toLowerCase();
+  if (!hasWildcard(service) && !formats.every((format) => format.service.toLowerCase() === service))
+    return false;
+  if (arn.resourceType === undefined || ALL_WILDCARD.test(arn.resourceType)) return true;
+  return formats.every((format) => format.resourceType === arn.resourceType);
+}
+
+/** An unconditional Deny on every resource of the action takes it away, whichever policy holds it. */
+function deniedEverywhere(deny: Statement, action: string, info: ActionInfo | undefined): boolean {
+  if (deny.effect !== 'Deny' || deny.conditions.length > 0 || deny.notResource || !deny.resource)
+    return false;
+  if (!grantsAction(deny, action)) return false;
+  return deny.resource.values.some((pattern) => coversEveryResource(pattern, info));
+}
+
+/**
+ * The first Allow, across all of the principal's policies, granting each escalation-relevant action
+ * that no unconditional Deny takes back. Conditions on the Allow are ignored: over-approximating.
+ */
+function grantedActions(policies: readonly ParsedSource[], catalog: Catalog): Map<string, Grant> {
+  const statements = policies.flatMap(({ source, policy }) =>
+    policy.statements.map((statement) => ({ source, statement })),
+  );
+  const grants = new Map<string, Grant>();
+  // Most statements name services no escalation method uses (s3, dynamodb): sort them out by
+  // service prefix once, instead of glob-matching every statement against every method action.
+  const byService = new Map<string, typeof statements>();
+  const touching = (service: string) => {
+    let list = byService.get(service);
+    if (list === undefined) {
+      list = statements.filter(({ statement }) => mayNameService(statement, service));
+      byService.set(service, list);
+    }
+    return list;
+  };
+  for (const action of ESCALATION_ACTIONS) {
+    const info = catalog.action(action);
+    const candidates = touching(action.slice(0, action.indexOf(':')).toLowerCase());
+    if (candidates.some(({ statement }) => deniedEverywhere(statement, action, info))) continue;
+    for (const { source, statement } of candidates) {
+      if (statement.effect !== 'Allow') continue;
+      const match = matchAction(statement, action);
+      if (!match || !grantsOnSomeResource(statement, info)) continue;
+      grants.set(action, { action: info?.name ?? action, source, match });
+      break;
+    }
+  }
+  return grants;
+}
+
+/** Whether any of the statement's action patterns could name an action of the service. */
+function mayNameService(statement: Statement, service: string): boolean {
+  if (statement.notAction) return true;
+  return (statement.action?.values ?? []).some((pattern) => {
+    const colon = pattern.indexOf(':');
+    const prefix = colon < 0 ? pattern : pattern.slice(0, colon);
+    return hasWildcard(prefix) || prefix.toLowerCase() === service;
+  });
+}
+
+function describeSource(source: PolicySource): string {
+  return source.property === undefined ? source.address : `${source.address} ${source.property}`;
+}
+
+function describeGrant(grant: Grant, spread: boolean): string {
+  const { pattern } = grant.match;
+  const via =
+    pattern === undefined
+      ? ' (via NotAction)'
+      : pattern.toLowerCase() === grant.action.toLowerCase()
+        ? ''
+        : ` (via ${JSON.stringify(pattern)})`;
+  return `${grant.action}${via}${spread ? ` in ${describeSource(grant.source)}` : ''}`;
+}
+
+export const privilegeEscalation: PrincipalRule = {
+  id: 'privilege-escalation',
+  scope: 'principal',
+  defaultSeverity: 'error',
+  description:
+    "A principal's identity policies together grant a published privilege-escalation method (iam:CreatePolicyVersion, iam:PassRole with a compute service, ...).",
+  check({ policies, catalog }) {
+    const grants = grantedActions(policies, catalog);
+    // One finding per granting element: `iam:*` enables a dozen methods, and a dozen findings on
+    // one line would bury the others. The message names every method found there.
+    const found = new Map<string, { path: string; sourceId: string; details: string[]; names: string[] }>();
+    for (const method of ESCALATION_METHODS) {
+      const witnesses: Grant[] = [];
+      for (const group of method.requires) {
+        const granted = group.map((action) => grants.get(action)).find((grant) => grant !== undefined);
+        if (granted === undefined) break;
+        witnesses.push(granted);
+      }
+      const first = witnesses[0];
+      if (first === undefined || witnesses.length < method.requires.length) continue;
+      const spread = new Set(witnesses.map((grant) => grant.source.id)).size > 1;
+      const key = JSON.stringify([first.source.id, first.match.path]);
+      const site = found.get(key) ?? {
+        path: first.match.path,
+        sourceId: first.source.id,
+        details: [],
+        names: [],
+      };
+      site.names.push(method.name);
+      site.details.push(
+        `${method.name}: the principal can ${method.explanation}; ` +
+          `granted ${witnesses.map((grant) => describeGrant(grant, spread)).join(', ')}`,
+      );
+      found.set(key, site);
+    }
+    const hits: RuleHit[] = [];
+    for (const site of found.values()) {
+      const [detail] = site.details;
+      hits.push({
+        path: site.path,
+        sourceId: site.sourceId,
+        message:
+          site.details.length === 1
+            ? `privilege escalation through ${detail}`
+            : `privilege escalation through ${site.names.length} methods (${listSome(site.names, 5)}); for example ${detail}`,
+      });
+    }
+    return hits;
+  },
+};

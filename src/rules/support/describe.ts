@@ -1,0 +1,32 @@
+/** Wording shared by rule messages, so that lists and counts read the same in every finding. */
+
+/** `22,091`: counts of actions run into the tens of thousands. */
+// One formatter for all counts: `toLocaleString` builds a new one on every call.
+const countFormat = new Intl.NumberFormat('en-US');
+
+export function formatCount(count: number): string {
+  return countFormat.format(count);
+}
+
+/** `1 action`, `63 actions`. */
+export function plural(count: number, singular: string, pluralForm = `${singular}s`): string {
+  return `${formatCount(count)} ${count === 1 ? singular : pluralForm}`;
+}
+
+/** `a`, `a and b`, `a, b and c`, `a, b, c and 4 more`: long lists stay one readable line. */
+export function listSome(items: readonly string[], max = 3): string {
+  if (items.length <= 1) return items[0] ?? '';
+  if (items.length <= max) return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1] ?? ''}`;
+  return `${items.slice(0, max).join(', ')} and ${formatCount(items.length - max)} more`;
+}
+
+/** Values as written in the policy, quoted so that `*` and spaces stay visible. */
+export function quoted(values: readonly string[]): string[] {
+  return values.map((value) => JSON.stringify(value));
+}
+
+/** `s3:GetObject`, or `3 actions (s3:GetObject, s3:PutObject and s3:DeleteObject)`. */
+export function describeActions(actions: readonly string[]): string {
+  if (actions.length === 1) return actions[0] ?? '';
+  return `${plural(actions.length, 'action')} (${listSome(actions)})`;
+}
