@@ -1,0 +1,55 @@
+/**
+ * What extraction produces: every IAM policy found in an input (a policy file, a CloudFormation
+ * template, Terraform JSON, Pulumi preview output, later a synthesized stack), with where it came
+ * from. Policies stay raw here; the lint engine parses them so that malformed ones become findings.
+ */
+import type { PolicyKind } from '../policy/types.js';
+
+export interface SourceLocation {
+  /** Path of the file as the user named it (relative paths stay relative). */
+  file: string;
+  /** 1-based line of the policy (or of the IaC resource that holds it), when known. */
+  line?: number;
+  column?: number;
+}
+
+export interface PolicySource {
+  /** Unique within one inventory, stable across runs: `<file>#<address>[.<property>]`. */
+  id: string;
+  kind: PolicyKind;
+  /**
+   * The IaC address of what holds the policy: a CloudFormation logical id (`AppRole`), a Terraform
+   * address (`aws_iam_role_policy.app`), a Pulumi URN-ish name (`aws:iam/rolePolicy:RolePolicy::app`),
+   * or the file name for a bare policy document.
+   */
+  address: string;
+  /**
+   * The template's own name for what holds the policy, when `address` is a friendlier construct
+   * path: the CloudFormation logical id under a CDK path (`AppRoleDefaultPolicy7B2F1C3E` under
+   * `Stack/AppRole/DefaultPolicy/Resource`), the Terraform address under a CDKTF path
+   * (`aws_iam_role.app-role` under `stack/app-role`). Unset when it equals `address`.
+   */
+  logicalId?: string;
+  /** The property holding the policy, e.g. `AssumeRolePolicyDocument` or `Policies[0]`. */
+  property?: string;
+  /**
+   * The principal the policy applies to (identity and boundary policies: the role, user or group
+   * address), so that principal-wide rules can see all of one principal's policies together.
+   * For trust policies, the role whose trust it is; for resource policies, the resource.
+   */
+  principal?: string;
+  /**
+   * The policy as extracted: an object, or JSON text. Symbolic IaC references are kept as `${...}` text.
+   * Undefined when nothing of it can be read before deployment (then `unresolved` says why).
+   */
+  document: unknown;
+  /** JSON path of the policy inside its file, e.g. `Resources.AppRole.Properties.AssumeRolePolicyDocument`. */
+  filePath?: string;
+  location?: SourceLocation;
+  /** Set when the policy's content cannot be known at analysis time; says why. Never passed silently. */
+  unresolved?: string;
+}
+
+export interface PolicyInventory {
+  sources: PolicySource[];
+}
