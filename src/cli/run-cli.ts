@@ -1,22 +1,24 @@
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { packageVersion } from '../version.js';
+import { REPORT_FORMATS, type ReportFormat, runCheck } from './check-command.js';
+import { type CliIo, EXIT_OK, EXIT_USAGE, type ExpandedIo, terminalColor } from './io.js';
 
-/** Writers are injectable so tests can capture output without spawning a process. */
-export interface CliIo {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-}
+export type { CliIo } from './io.js';
+export { EXIT_OK, EXIT_USAGE } from './io.js';
 
 const defaultIo: CliIo = {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
+  color: terminalColor(process.env, process.stdout.isTTY),
 };
 
-/** Exit codes shared by every subcommand: 0 ok, 1 blocking findings, 2 usage or input error. */
-export const EXIT_OK = 0;
-export const EXIT_USAGE = 2;
+export interface CliContext {
+  cwd: string;
+  today?: Date;
+}
 
-export function buildProgram(io: CliIo = defaultIo): Command {
+/** Builds the command tree; each action stores its exit code in `result` rather than exiting. */
+export function buildProgram(io: ExpandedIo, context: CliContext, result: { code: number }): Command {
   const program = new Command()
     .name('iam-gate')
     .description('AWS IAM least privilege for Infrastructure-as-Code pull requests')
@@ -24,18 +26,46 @@ export function buildProgram(io: CliIo = defaultIo): Command {
     .showHelpAfterError()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .exitOverride();
+
+  program
+    .command('check')
+    .description(
+      'lint IAM policies in policy documents, CloudFormation templates (JSON/YAML), Terraform JSON (cdk.tf.json) and `pulumi preview --json` output',
+    )
+    .argument('<files...>', 'files or directories to check')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(REPORT_FORMATS).default('text'))
+    .option('-c, --config <file>', 'configuration file (default: .github/iam-gate.yml if present)')
+    .addHelpText('after', '\nExit codes: 0 no blocking finding, 1 blocking findings, 2 usage or input error.')
+    .action(async (files: string[], options: { format: ReportFormat; config?: string }) => {
+      result.code = await runCheck(files, { ...options, cwd: context.cwd, today: context.today }, io);
+    });
+
+  program
+    .command('rules')
+    .description('list every rule with its default severity')
+    .action(async () => {
+      const { rules } = await import('../rules/index.js');
+      for (const rule of rules)
+        io.stdout(`${rule.id.padEnd(28)} ${rule.defaultSeverity.padEnd(8)} ${rule.description}\n`);
+    });
   return program;
 }
 
-export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<number> {
-  const program = buildProgram(io);
+export async function runCli(
+  argv: string[],
+  io: CliIo = defaultIo,
+  context: CliContext = { cwd: process.cwd() },
+): Promise<number> {
+  const expanded: ExpandedIo = { ...io, color: io.color ?? false };
+  const result = { code: EXIT_OK };
+  const program = buildProgram(expanded, context, result);
   if (argv.length === 0) {
     program.outputHelp();
     return EXIT_OK;
   }
   try {
     await program.parseAsync(argv, { from: 'user' });
-    return EXIT_OK;
+    return result.code;
   } catch (error) {
     if (error instanceof CommanderError) {
       // commander reports --help and --version as "errors" with exit code 0.

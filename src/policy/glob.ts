@@ -126,8 +126,23 @@ export function globToRegExp(pattern: string, options?: GlobOptions): RegExp {
 export function matchesGlob(pattern: string, value: string, options?: GlobOptions): boolean {
   if (pattern === value) return true;
   const caseInsensitive = options?.caseInsensitive === true;
-  if (!caseInsensitive && !hasWildcard(pattern)) return false;
+  // Most patterns are exact names: compare them without compiling (and evicting) a RegExp.
+  if (!hasWildcard(pattern)) return caseInsensitive && equalsIgnoringAsciiCase(pattern, value);
   return compileCached(pattern, false, caseInsensitive).test(value);
+}
+
+/** ASCII-only folding, for the same reason as `literalSource`: `ſ` must not equal `s`. */
+function equalsIgnoringAsciiCase(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i += 1) {
+    let x = a.charCodeAt(i);
+    let y = b.charCodeAt(i);
+    if (x === y) continue;
+    if (x >= 65 && x <= 90) x += 32;
+    if (y >= 65 && y <= 90) y += 32;
+    if (x !== y || x < 97 || x > 122) return false;
+  }
+  return true;
 }
 
 /** Action names (`s3:GetObject`) compare case-insensitively, both service prefix and name. */
