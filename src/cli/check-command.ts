@@ -12,7 +12,7 @@ import { renderReport } from '../report/index.js';
 import { lintSources, ruleIds, rules } from '../rules/index.js';
 import { packageVersion } from '../version.js';
 import { type ExpandedIo, EXIT_BLOCKING, EXIT_OK, EXIT_USAGE } from './io.js';
-import { InputError, expandInputs } from './input-files.js';
+import { expandInputs } from './input-files.js';
 
 export const REPORT_FORMATS = ['text', 'json', 'sarif', 'markdown'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -37,23 +37,13 @@ export async function runCheck(
   }
   const config = loaded.config;
 
-  let files: string[];
-  try {
-    files = await expandInputs(paths);
-  } catch (error) {
-    if (error instanceof InputError) {
-      io.stderr(`iam-gate: ${error.message}\n`);
-      return EXIT_USAGE;
-    }
-    throw error;
-  }
-  if (files.length === 0) {
+  const { files, errors: inputErrors } = await expandInputs(paths);
+  if (files.length === 0 && inputErrors.length === 0) {
     io.stderr(`iam-gate: no policy files found in ${paths.join(', ')}\n`);
     return EXIT_USAGE;
   }
 
   const sources: PolicySource[] = [];
-  const inputErrors: string[] = [];
   for (const file of files) {
     // Synchronous reads: a check reads thousands of small files, where a promise per file costs more than the read.
     let text: string;
@@ -86,7 +76,8 @@ export async function runCheck(
       blocking,
     },
     options.format,
-    { color: io.color },
+    // Relative SARIF URIs: GitHub code scanning rejects an upload whose locations are absolute.
+    { color: io.color, srcRoot: options.cwd },
   );
   io.stdout(output.endsWith('\n') ? output : `${output}\n`);
   return findings.some(blocking) ? EXIT_BLOCKING : EXIT_OK;

@@ -2,24 +2,37 @@
  * Turns the paths a user names into files to check: a directory stands for every policy-like file
  * under it (JSON, YAML, CloudFormation templates), so `iam-gate check policies/` works as expected.
  */
+import type { Stats } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
 const CHECKABLE = /\.(json|ya?ml|template)$/i;
 const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git', 'cdk.out', '.terraform']);
 
-export class InputError extends Error {}
+export interface ExpandedInputs {
+  files: string[];
+  /** One message per path that cannot be read, so a typo in one path does not hide another. */
+  errors: string[];
+}
 
-export async function expandInputs(paths: readonly string[]): Promise<string[]> {
+export async function expandInputs(paths: readonly string[]): Promise<ExpandedInputs> {
   const files: string[] = [];
+  const errors: string[] = [];
   for (const path of paths) {
-    const info = await stat(path).catch(() => {
-      throw new InputError(`cannot read ${path}: no such file or directory`);
-    });
+    let info: Stats;
+    try {
+      info = await stat(path);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      errors.push(
+        `cannot read ${path}: ${code === 'ENOENT' || code === 'ENOTDIR' ? 'no such file or directory' : (code ?? String(error))}`,
+      );
+      continue;
+    }
     if (info.isDirectory()) files.push(...(await walk(path)));
     else files.push(path);
   }
-  return files;
+  return { files, errors };
 }
 
 async function walk(directory: string): Promise<string[]> {

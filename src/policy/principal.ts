@@ -29,7 +29,9 @@ function classifyAwsPrincipal(value: string): PrincipalClass {
   // A bare account id means that account's root: any principal the account's own policies allow.
   if (ACCOUNT_ID.test(value)) return { kind: 'account', accountId: value };
   const arn = parseArn(value);
-  if (!arn || isSymbolic(value) || !ACCOUNT_ID.test(arn.account)) return { kind: 'unknown' };
+  // A symbolic partition or role name (CDK writes `arn:${AWS::Partition}:iam::111122223333:root`)
+  // still names a literal account; only an unknown account makes the principal unknown.
+  if (!arn || !ACCOUNT_ID.test(arn.account)) return { kind: 'unknown' };
   if (arn.service === 'iam' && arn.resource === 'root') return { kind: 'account', accountId: arn.account };
   return { kind: 'iam', accountId: arn.account, resourceType: arn.resourceType ?? arn.resource, arn: value };
 }

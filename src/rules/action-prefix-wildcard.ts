@@ -2,6 +2,7 @@ import type { AccessLevel } from '../catalog/index.js';
 import { hasWildcard } from '../policy/glob.js';
 import { eachEntry, isWholeServiceWildcard } from './support/action-pattern.js';
 import { formatCount, listSome, plural } from './support/describe.js';
+import { GRANTING_POLICIES } from './support/statement-scope.js';
 import type { PolicyRule, RuleHit } from './types.js';
 
 /** The access levels that change things; a Read/List-only pattern is reported without them. */
@@ -18,6 +19,7 @@ const LIST_UP_TO = 3;
 export const actionPrefixWildcard: PolicyRule = {
   id: 'action-prefix-wildcard',
   scope: 'policy',
+  appliesTo: GRANTING_POLICIES,
   defaultSeverity: 'warning',
   description: 'An Allow uses a wildcard inside an action name ("ec2:Describe*"), granting every match.',
   check: ({ policy, catalog }) => {

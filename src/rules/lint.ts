@@ -18,6 +18,9 @@ export interface LintOptions {
 export function lintSources(sources: readonly PolicySource[], options: LintOptions): Finding[] {
   const catalog = options.catalog ?? loadCatalog();
   const { rules, settings } = options;
+  const sourceRules = rules.filter((rule) => rule.scope === 'source');
+  const policyRules = rules.filter((rule) => rule.scope === 'policy');
+  const principalRules = rules.filter((rule) => rule.scope === 'principal');
   const findings: Finding[] = [];
   const byId = new Map(sources.map((s) => [s.id, s]));
   const emit = (rule: Rule, hits: RuleHit[], source: PolicySource): void => {
@@ -32,23 +35,33 @@ export function lintSources(sources: readonly PolicySource[], options: LintOptio
     }
   };
 
+  // A policy attached to several principals is one source per principal (escalation needs each
+  // principal's whole set) but one document: judge the document once, or every attachment would
+  // repeat its findings.
+  const documents = new Set<string>();
   const parsed: ParsedSource[] = [];
   for (const source of sources) {
+    const key = `${source.location?.file ?? ''}\u0000${source.filePath ?? source.id}`;
+    const first = !documents.has(key);
     let problems: PolicyProblem[] = [];
     // An unresolved policy is reported as such; its placeholders would only add parse noise.
     if (source.unresolved === undefined) {
       const result = parsePolicy(source.document, { kind: source.kind });
-      if (result.ok) parsed.push({ source, policy: result.policy });
-      else problems = result.errors;
+      if (result.ok) {
+        const entry = { source, policy: result.policy };
+        parsed.push(entry);
+        if (first) {
+          for (const rule of policyRules) {
+            if (rule.appliesTo && !rule.appliesTo.includes(source.kind)) continue;
+            emit(rule, rule.check({ ...entry, catalog, settings }), source);
+          }
+        }
+      } else {
+        problems = result.errors;
+      }
     }
-    for (const rule of rules)
-      if (rule.scope === 'source') emit(rule, rule.check({ source, problems }), source);
-  }
-
-  for (const entry of parsed) {
-    for (const rule of rules) {
-      if (rule.scope === 'policy') emit(rule, rule.check({ ...entry, catalog, settings }), entry.source);
-    }
+    if (first) for (const rule of sourceRules) emit(rule, rule.check({ source, problems }), source);
+    documents.add(key);
   }
 
   // Escalation needs all of a principal's identity policies at once: two harmless halves can combine.
@@ -61,8 +74,7 @@ export function lintSources(sources: readonly PolicySource[], options: LintOptio
     else byPrincipal.set(principal, [entry]);
   }
   for (const [principal, policies] of byPrincipal) {
-    for (const rule of rules) {
-      if (rule.scope !== 'principal') continue;
+    for (const rule of principalRules) {
       emit(rule, rule.check({ principal, policies, catalog, settings }), policies[0]?.source as PolicySource);
     }
   }

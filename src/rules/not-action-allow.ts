@@ -1,4 +1,5 @@
 import { formatCount, listSome, quoted } from './support/describe.js';
+import { GRANTING_POLICIES } from './support/statement-scope.js';
 import type { PolicyRule, RuleHit } from './types.js';
 
 /**
@@ -8,6 +9,7 @@ import type { PolicyRule, RuleHit } from './types.js';
 export const notActionAllow: PolicyRule = {
   id: 'not-action-allow',
   scope: 'policy',
+  appliesTo: GRANTING_POLICIES,
   defaultSeverity: 'error',
   description:
     'An Allow with NotAction grants every action it does not list, in every service, including future ones.',

@@ -1,4 +1,5 @@
 import { listSome, quoted } from './support/describe.js';
+import { GRANTING_POLICIES } from './support/statement-scope.js';
 import type { PolicyRule, RuleHit } from './types.js';
 
 /**
@@ -8,6 +9,7 @@ import type { PolicyRule, RuleHit } from './types.js';
 export const notResourceAllow: PolicyRule = {
   id: 'not-resource-allow',
   scope: 'policy',
+  appliesTo: GRANTING_POLICIES,
   defaultSeverity: 'error',
   description: 'An Allow with NotResource grants its actions on every resource it does not list.',
   check: ({ policy }) => {

@@ -4,6 +4,7 @@ import { isNegatedOperator } from '../policy/condition-operators.js';
 import type { Condition, Statement } from '../policy/types.js';
 import { eachEntry } from './support/action-pattern.js';
 import { coveredActions, isEffectivelyStar } from './support/statement-scope.js';
+import { GRANTING_POLICIES } from './support/statement-scope.js';
 import type { PolicyRule, RuleHit } from './types.js';
 
 const PASS_ROLE = 'iam:PassRole';
@@ -17,6 +18,7 @@ const ONLY_WILDCARDS = /^[*?]*$/;
 export const passRoleUnscoped: PolicyRule = {
   id: 'pass-role-unscoped',
   scope: 'policy',
+  appliesTo: GRANTING_POLICIES,
   defaultSeverity: 'error',
   description: 'An Allow of iam:PassRole on every role, or without an iam:PassedToService condition.',
   check: ({ policy, catalog }) => {

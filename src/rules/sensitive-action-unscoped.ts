@@ -2,6 +2,7 @@ import { eachEntry } from './support/action-pattern.js';
 import { isResourceTagFence } from './support/condition-absence.js';
 import { listSome, plural } from './support/describe.js';
 import { coveredActions, isEffectivelyStar } from './support/statement-scope.js';
+import { GRANTING_POLICIES } from './support/statement-scope.js';
 import type { PolicyRule, RuleHit } from './types.js';
 
 /**
@@ -52,6 +53,7 @@ const SENSITIVE_LOWER = new Set([...SENSITIVE_ACTIONS.keys()].map((name) => name
 export const sensitiveActionUnscoped: PolicyRule = {
   id: 'sensitive-action-unscoped',
   scope: 'policy',
+  appliesTo: GRANTING_POLICIES,
   defaultSeverity: 'error',
   description:
     'An Allow lets credential- or data-returning actions (secrets, parameters, objects, KMS decrypt) reach every resource.',

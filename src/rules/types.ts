@@ -4,7 +4,7 @@
  */
 import type { Catalog } from '../catalog/index.js';
 import type { PolicySource } from '../extract/types.js';
-import type { PolicyDocument, PolicyProblem } from '../policy/types.js';
+import type { PolicyDocument, PolicyKind, PolicyProblem } from '../policy/types.js';
 
 /** SARIF's levels: `error` blocks a merge by default, `warning` and `note` inform. */
 export type Severity = 'error' | 'warning' | 'note';
@@ -65,6 +65,11 @@ interface RuleMeta {
 /** Runs once per parsed policy. */
 export interface PolicyRule extends RuleMeta {
   scope: 'policy';
+  /**
+   * The policy kinds the rule judges; all when unset. Over-breadth rules leave permission
+   * boundaries alone: a broad boundary grants nothing, it only caps what other policies grant.
+   */
+  appliesTo?: readonly PolicyKind[];
   check(context: PolicyRuleContext): RuleHit[];
 }
 

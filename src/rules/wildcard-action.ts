@@ -1,5 +1,6 @@
 import { eachEntry, isWholeServiceWildcard, splitActionPattern } from './support/action-pattern.js';
 import { formatCount, listSome, plural } from './support/describe.js';
+import { GRANTING_POLICIES } from './support/statement-scope.js';
 import type { PolicyRule, RuleHit } from './types.js';
 
 /**
@@ -9,6 +10,7 @@ import type { PolicyRule, RuleHit } from './types.js';
 export const wildcardAction: PolicyRule = {
   id: 'wildcard-action',
   scope: 'policy',
+  appliesTo: GRANTING_POLICIES,
   defaultSeverity: 'error',
   description: 'An Allow grants every action of a service ("s3:*") or of all services ("*").',
   check: ({ policy, catalog }) => {

@@ -2,6 +2,7 @@ import { isResourceTagFence } from './support/condition-absence.js';
 import { eachEntry } from './support/action-pattern.js';
 import { describeActions, plural } from './support/describe.js';
 import { coveredActions, isEffectivelyStar, scopableActions } from './support/statement-scope.js';
+import { GRANTING_POLICIES } from './support/statement-scope.js';
 import type { PolicyRule, RuleHit } from './types.js';
 
 /**
@@ -13,6 +14,7 @@ import type { PolicyRule, RuleHit } from './types.js';
 export const wildcardResource: PolicyRule = {
   id: 'wildcard-resource',
   scope: 'policy',
+  appliesTo: GRANTING_POLICIES,
   defaultSeverity: 'error',
   description: 'An Allow applies to every resource ("*") for actions that can be scoped to named resources.',
   check: ({ policy, source, catalog }) => {

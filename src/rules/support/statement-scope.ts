@@ -4,7 +4,7 @@
  */
 import type { Catalog } from '../../catalog/index.js';
 import { parseArn } from '../../policy/arn.js';
-import type { Statement } from '../../policy/types.js';
+import type { PolicyKind, Statement } from '../../policy/types.js';
 
 /**
  * Concrete actions the statement's Action or NotAction covers today. NotAction covers every action
@@ -73,3 +73,6 @@ export function isEffectivelyStar(resource: string): boolean {
   }
   return wildcards(arn.resource);
 }
+
+/** Policies that grant access, as opposed to permission boundaries, which only cap it. */
+export const GRANTING_POLICIES: readonly PolicyKind[] = ['identity', 'resource', 'trust'];
