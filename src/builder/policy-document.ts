@@ -160,7 +160,9 @@ function renderConditions(
   const out: Record<string, Record<string, JsonList>> = {};
   for (const operator of [...byOperator.keys()].sort()) {
     const block: Record<string, JsonList> = {};
-    const entries = [...(byOperator.get(operator) ?? [])].sort((a, b) => a.key.localeCompare(b.key));
+    const entries = [...(byOperator.get(operator) ?? [])].sort((a, b) =>
+      a.key < b.key ? -1 : a.key > b.key ? 1 : 0,
+    );
     for (const entry of entries)
       block[entry.key] = scalarIfSingle(entry.values.map((v) => scalar(v, resolve)));
     out[operator] = block;

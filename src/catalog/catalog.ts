@@ -68,6 +68,11 @@ export interface Catalog {
   serviceName(prefix: string): string | undefined;
   /** Case-insensitive lookup of one concrete action; patterns are not expanded. */
   action(name: string): ActionInfo | undefined;
+  /**
+   * Same as `action(name)?.wildcardOnly === true`, without building the ActionInfo: rules ask this
+   * of every action a `*` or NotAction covers.
+   */
+  isWildcardOnly(name: string): boolean;
   /** Canonical names of all actions, sorted by UTF-16 code units (`Array.prototype.sort` order). */
   allActions(): readonly string[];
   /**
@@ -421,6 +426,16 @@ class CompiledCatalog implements Catalog {
   private lowerActions(svc: ServiceIndex): string[] {
     svc.lowerActions ??= splitColumn(svc.data.actions.toLowerCase());
     return svc.lowerActions;
+  }
+
+  isWildcardOnly(name: string): boolean {
+    const built = this.recordsByName.get(name);
+    if (built) return built.info.wildcardOnly;
+    const found = this.locate(name.toLowerCase());
+    if (!found) return false;
+    found.svc.refCells ??= splitColumn(found.svc.data.resourceTypeRefs);
+    // An action with no resource type refs only accepts `Resource: "*"`.
+    return (found.svc.refCells[found.index] ?? '') === '';
   }
 
   private locate(lowerName: string): { svc: ServiceIndex; index: number } | undefined {

@@ -6,7 +6,9 @@
 import { readFileSync } from 'node:fs';
 import { applyConfig, isBlocking, ruleSettings } from '../config/apply-config.js';
 import { loadConfig } from '../config/load-config.js';
+import { kindOfValue } from '../extract/detect-input.js';
 import { extractPolicies } from '../extract/extract-file.js';
+import { parseInputText } from '../extract/input-document.js';
 import type { PolicySource } from '../extract/types.js';
 import { renderReport } from '../report/index.js';
 import { lintSources, ruleIds, rules } from '../rules/index.js';
@@ -38,13 +40,10 @@ export async function runCheck(
   const config = loaded.config;
 
   const { files, errors: inputErrors } = await expandInputs(paths);
-  if (files.length === 0 && inputErrors.length === 0) {
-    io.stderr(`iam-gate: no policy files found in ${paths.join(', ')}\n`);
-    return EXIT_USAGE;
-  }
 
   const sources: PolicySource[] = [];
-  for (const file of files) {
+  const checked: string[] = [];
+  for (const { path: file, fromDirectory } of files) {
     // Synchronous reads: a check reads thousands of small files, where a promise per file costs more than the read.
     let text: string;
     try {
@@ -54,12 +53,20 @@ export async function runCheck(
       continue;
     }
     const extracted = extractPolicies(text, file);
-    if (extracted.ok) sources.push(...extracted.sources);
-    else inputErrors.push(extracted.error);
+    if (extracted.ok) {
+      sources.push(...extracted.sources);
+      checked.push(file);
+    } else if (!(fromDirectory && isOtherData(text, file))) {
+      inputErrors.push(extracted.error);
+    }
   }
   // Every unreadable input is listed, not just the first, and nothing is half-reported.
   if (inputErrors.length > 0) {
     io.stderr(inputErrors.map((e) => `iam-gate: ${e}\n`).join(''));
+    return EXIT_USAGE;
+  }
+  if (checked.length === 0) {
+    io.stderr(`iam-gate: no policy files found in ${paths.join(', ')}\n`);
     return EXIT_USAGE;
   }
 
@@ -71,7 +78,7 @@ export async function runCheck(
       tool: { name: 'iam-gate', version: packageVersion },
       findings,
       rules: rules.map(({ id, defaultSeverity, description }) => ({ id, defaultSeverity, description })),
-      files,
+      files: checked,
       notes: notes.map((note) => note.message),
       blocking,
     },
@@ -81,4 +88,14 @@ export async function runCheck(
   );
   io.stdout(output.endsWith('\n') ? output : `${output}\n`);
   return findings.some(blocking) ? EXIT_BLOCKING : EXIT_OK;
+}
+
+/**
+ * A directory holds more than policies (package.json, cdk.json, workflows): a file found there that
+ * parses but is none of the input kinds is skipped, while one that does not parse is still an error,
+ * since it may be a broken policy that would otherwise pass unchecked.
+ */
+function isOtherData(text: string, file: string): boolean {
+  const parsed = parseInputText(text, file);
+  return parsed.ok && kindOfValue(parsed.input.value) === undefined;
 }

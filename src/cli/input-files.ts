@@ -9,14 +9,20 @@ import { join } from 'node:path';
 const CHECKABLE = /\.(json|ya?ml|template)$/i;
 const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git', 'cdk.out', '.terraform']);
 
+export interface InputFile {
+  path: string;
+  /** Found by walking a directory rather than named by the user. */
+  fromDirectory: boolean;
+}
+
 export interface ExpandedInputs {
-  files: string[];
+  files: InputFile[];
   /** One message per path that cannot be read, so a typo in one path does not hide another. */
   errors: string[];
 }
 
 export async function expandInputs(paths: readonly string[]): Promise<ExpandedInputs> {
-  const files: string[] = [];
+  const files: InputFile[] = [];
   const errors: string[] = [];
   for (const path of paths) {
     let info: Stats;
@@ -29,8 +35,9 @@ export async function expandInputs(paths: readonly string[]): Promise<ExpandedIn
       );
       continue;
     }
-    if (info.isDirectory()) files.push(...(await walk(path)));
-    else files.push(path);
+    if (info.isDirectory())
+      files.push(...(await walk(path)).map((file) => ({ path: file, fromDirectory: true })));
+    else files.push({ path, fromDirectory: false });
   }
   return { files, errors };
 }
@@ -38,7 +45,7 @@ export async function expandInputs(paths: readonly string[]): Promise<ExpandedIn
 async function walk(directory: string): Promise<string[]> {
   const entries = await readdir(directory, { withFileTypes: true });
   const files: string[] = [];
-  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     const path = join(directory, entry.name);
     if (entry.isDirectory()) {
       if (!SKIPPED_DIRECTORIES.has(entry.name)) files.push(...(await walk(path)));

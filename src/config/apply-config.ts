@@ -4,7 +4,8 @@
  */
 import { matchesGlob } from '../policy/glob.js';
 import type { Finding, RuleSettings } from '../rules/types.js';
-import { severityRank, type ConfigException, type IamGateConfig } from './schema.js';
+import type { ConfigException, IamGateConfig } from './schema.js';
+import { severityRank } from './severity.js';
 
 export interface ConfigNote {
   /** `exception-expired`: past its date, so no longer suppressing. `exception-unused`: matched nothing. */

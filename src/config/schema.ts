@@ -12,7 +12,6 @@ import type { Severity } from '../rules/types.js';
 
 export const SEVERITIES = ['error', 'warning', 'note'] as const satisfies readonly Severity[];
 /** Higher is more serious: `failOn` blocks its own rank and above. */
-const SEVERITY_RANK: Record<Severity, number> = { note: 0, warning: 1, error: 2 };
 
 export const POLICY_KINDS = [
   'identity',
@@ -111,23 +110,15 @@ export type IamGateConfigInput = z.input<typeof iamGateConfigSchema>;
 export type ConfigException = IamGateConfig['exceptions'][number];
 export type RuleSetting = z.output<typeof ruleSetting>;
 
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null) {
-    for (const child of Object.values(value)) deepFreeze(child);
-    Object.freeze(value);
-  }
-  return value;
-}
-
 /**
- * The configuration used when there is no config file. Frozen, because it is shared: derive a
- * variant with spreads (`{ ...defaultConfig, failOn: 'warning' }`).
+ * The configuration used when there is no config file (shared and frozen: derive a variant with
+ * spreads, `{ ...defaultConfig, failOn: 'warning' }`). Written out in defaults.ts so that a run
+ * without a config file never loads zod; test/config/schema.test.ts holds it equal to
+ * `iamGateConfigSchema.parse({})`.
  */
-export const defaultConfig: IamGateConfig = deepFreeze(iamGateConfigSchema.parse({}));
+export { defaultConfig } from './defaults.js';
 
-export function severityRank(value: Severity): number {
-  return SEVERITY_RANK[value];
-}
+export { severityRank } from './severity.js';
 
 /** A problem in a config, at a path of keys and list indexes from the document root. */
 export interface ConfigProblem {

@@ -3,7 +3,8 @@
  * line it was written on, so that findings point at the template line a reviewer can click.
  */
 import { type Node as JsonNode, parseTree } from 'jsonc-parser';
-import { type Document, LineCounter, isMap, isScalar, isSeq, parseDocument } from 'yaml';
+import type { Document, LineCounter } from 'yaml';
+import { loadYaml } from '../util/lazy-yaml.js';
 import { childPath } from '../policy/json-path.js';
 import { parseJsonText } from '../policy/json-text.js';
 import { CLOUDFORMATION_YAML_TAGS } from './intrinsics.js';
@@ -48,6 +49,8 @@ function jsonInput(text: string, value: unknown): InputDocument {
     format: 'json',
     value,
     lineOf(path) {
+      // A bare policy file is the policy: no need to parse the text a second time for its line.
+      if (path.length === 0) return 1;
       // Built on first use: most inputs are asked for a handful of lines, some for none.
       tree ??= parseTree(text);
       lines ??= countLines(text);
@@ -80,13 +83,14 @@ function jsonOffset(root: JsonNode, path: readonly PathSegment[]): number {
 }
 
 function countLines(text: string): LineCounter {
-  const counter = new LineCounter();
+  const counter = new (loadYaml().LineCounter)();
   counter.addNewLine(0);
   for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) counter.addNewLine(i + 1);
   return counter;
 }
 
 function parseYaml(text: string): ParsedInput {
+  const { LineCounter, parseDocument } = loadYaml();
   const lineCounter = new LineCounter();
   let doc: Document.Parsed;
   try {
@@ -120,6 +124,7 @@ function parseYaml(text: string): ParsedInput {
 }
 
 function yamlOffset(doc: Document.Parsed, path: readonly PathSegment[]): number | undefined {
+  const { isMap, isScalar, isSeq } = loadYaml();
   let node: unknown = doc.contents;
   let offset = doc.contents?.range[0];
   for (const segment of path) {

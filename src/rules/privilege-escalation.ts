@@ -93,6 +93,10 @@ function grantedActions(policies: readonly ParsedSource[], catalog: Catalog): Ma
     policy.statements.map((statement) => ({ source, statement })),
   );
   const grants = new Map<string, Grant>();
+  // Most principals never touch a service any method uses (an S3 reader): answer them at once.
+  if (!statements.some(({ statement }) => statement.effect === 'Allow' && mayNameAnyService(statement))) {
+    return grants;
+  }
   // Most statements name services no escalation method uses (s3, dynamodb): sort them out by
   // service prefix once, instead of glob-matching every statement against every method action.
   const byService = new Map<string, typeof statements>();
@@ -117,6 +121,19 @@ function grantedActions(policies: readonly ParsedSource[], catalog: Catalog): Ma
     }
   }
   return grants;
+}
+
+const ESCALATION_SERVICES = new Set(
+  ESCALATION_ACTIONS.map((action) => action.slice(0, action.indexOf(':')).toLowerCase()),
+);
+
+function mayNameAnyService(statement: Statement): boolean {
+  if (statement.notAction) return true;
+  return (statement.action?.values ?? []).some((pattern) => {
+    const colon = pattern.indexOf(':');
+    const prefix = colon < 0 ? pattern : pattern.slice(0, colon);
+    return hasWildcard(prefix) || ESCALATION_SERVICES.has(prefix.toLowerCase());
+  });
 }
 
 /** Whether any of the statement's action patterns could name an action of the service. */

@@ -2,7 +2,7 @@ import type { Catalog } from '../catalog/index.js';
 import { editDistance } from '../catalog/edit-distance.js';
 import type { Condition, Effect, Statement } from '../policy/types.js';
 import { trueWhenKeyAbsent } from './support/condition-absence.js';
-import { describeActions } from './support/describe.js';
+import { describeActions, formatCount } from './support/describe.js';
 import { coveredActions } from './support/statement-scope.js';
 import type { PolicyRule, RuleHit } from './types.js';
 
@@ -43,7 +43,7 @@ function describe(
 ): string {
   const key = JSON.stringify(condition.key);
   const subject = statement.notAction
-    ? `any of the ${actions.length.toLocaleString('en-US')} actions this NotAction covers`
+    ? `any of the ${formatCount(actions.length)} actions this NotAction covers`
     : describeActions(actions);
   const what = condition.key.toLowerCase().startsWith('aws:')
     ? `${key} is not an AWS global condition key${didYouMean(closestGlobalKey(condition.key, catalog))}, and ${subject} ${actions.length === 1 ? 'does' : 'do'} not supply it either`

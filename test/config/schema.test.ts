@@ -123,3 +123,9 @@ describe('helpers', () => {
     expect(closestMatch('foo', ['rule', 'path'])).toBeUndefined();
   });
 });
+
+describe('defaultConfig', () => {
+  it('is what the schema makes of an empty config file', () => {
+    expect(defaultConfig).toEqual(iamGateConfigSchema.parse({}));
+  });
+});

@@ -38,7 +38,7 @@ function expandStatementActions(statement: Statement, catalog: Catalog): readonl
 export function scopableActions(actions: readonly string[], catalog: Catalog): readonly string[] {
   let scopable = scopableCache.get(actions);
   if (scopable === undefined) {
-    scopable = actions.filter((action) => catalog.action(action)?.wildcardOnly !== true);
+    scopable = actions.filter((action) => !catalog.isWildcardOnly(action));
     scopableCache.set(actions, scopable);
   }
   return scopable;
