@@ -15,10 +15,12 @@ export function classifyPrincipal(type: PrincipalType, value: string): Principal
       return classifyAwsPrincipal(value);
     case 'Service':
       return isSymbolic(value) ? { kind: 'unknown' } : { kind: 'service', service: value };
-    case 'Federated':
-      return isSymbolic(value)
-        ? { kind: 'unknown' }
-        : { kind: 'federated', provider: federatedProvider(value) };
+    case 'Federated': {
+      // `arn:aws:iam::${AWS::AccountId}:oidc-provider/token.actions.githubusercontent.com` still
+      // names its provider: only a symbolic provider is unknown.
+      const provider = federatedProvider(value);
+      return isSymbolic(provider) ? { kind: 'unknown' } : { kind: 'federated', provider };
+    }
     case 'CanonicalUser':
       return { kind: 'canonical-user', id: value };
   }

@@ -149,6 +149,11 @@ describe('parsePolicy: principals', () => {
       [{ type: 'CanonicalUser', class: { kind: 'canonical-user', id: 'abc123' } }],
     ],
     [
+      'an OIDC provider in an account known only at deploy time',
+      { Federated: 'arn:aws:iam::${AWS::AccountId}:oidc-provider/token.actions.githubusercontent.com' },
+      [{ class: { kind: 'federated', provider: 'token.actions.githubusercontent.com' } }],
+    ],
+    [
       'a symbolic IaC reference, which stays unknown',
       { AWS: '${aws_iam_role.ci.arn}' },
       [{ class: { kind: 'unknown' } }],
