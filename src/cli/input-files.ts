@@ -2,7 +2,7 @@
  * Turns the paths a user names into files to check: a directory stands for every policy-like file
  * under it (JSON, YAML, CloudFormation templates), so `iam-gate check policies/` works as expected.
  */
-import type { Stats } from 'node:fs';
+import type { Dirent, Stats } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -35,20 +35,28 @@ export async function expandInputs(paths: readonly string[]): Promise<ExpandedIn
       );
       continue;
     }
-    if (info.isDirectory())
-      files.push(...(await walk(path)).map((file) => ({ path: file, fromDirectory: true })));
-    else files.push({ path, fromDirectory: false });
+    if (info.isDirectory()) {
+      files.push(...(await walk(path, errors)).map((file) => ({ path: file, fromDirectory: true })));
+    } else {
+      files.push({ path, fromDirectory: false });
+    }
   }
   return { files, errors };
 }
 
-async function walk(directory: string): Promise<string[]> {
-  const entries = await readdir(directory, { withFileTypes: true });
+async function walk(directory: string, errors: string[]): Promise<string[]> {
+  let entries: Dirent[];
+  try {
+    entries = await readdir(directory, { withFileTypes: true });
+  } catch (error) {
+    errors.push(`cannot read ${directory}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    return [];
+  }
   const files: string[] = [];
   for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     const path = join(directory, entry.name);
     if (entry.isDirectory()) {
-      if (!SKIPPED_DIRECTORIES.has(entry.name)) files.push(...(await walk(path)));
+      if (!SKIPPED_DIRECTORIES.has(entry.name)) files.push(...(await walk(path, errors)));
     } else if (CHECKABLE.test(entry.name)) {
       files.push(path);
     }

@@ -2,7 +2,7 @@ import type { AccessLevel } from '../catalog/index.js';
 import { hasWildcard } from '../policy/glob.js';
 import { eachEntry, isWholeServiceWildcard } from './support/action-pattern.js';
 import { formatCount, listSome, plural } from './support/describe.js';
-import { GRANTING_POLICIES } from './support/statement-scope.js';
+import { GRANTING_POLICIES, delegatesToAccounts } from './support/statement-scope.js';
 import type { PolicyRule, RuleHit } from './types.js';
 
 /** The access levels that change things; a Read/List-only pattern is reported without them. */
@@ -22,10 +22,10 @@ export const actionPrefixWildcard: PolicyRule = {
   appliesTo: GRANTING_POLICIES,
   defaultSeverity: 'warning',
   description: 'An Allow uses a wildcard inside an action name ("ec2:Describe*"), granting every match.',
-  check: ({ policy, catalog }) => {
+  check: ({ policy, source, catalog }) => {
     const hits: RuleHit[] = [];
     for (const statement of policy.statements) {
-      if (statement.effect !== 'Allow') continue;
+      if (statement.effect !== 'Allow' || delegatesToAccounts(statement, source.kind)) continue;
       for (const { value, path } of eachEntry(statement.action)) {
         // Whole-service wildcards are wildcard-action's.
         if (!hasWildcard(value) || isWholeServiceWildcard(value)) continue;

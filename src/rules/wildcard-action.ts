@@ -1,6 +1,6 @@
 import { eachEntry, isWholeServiceWildcard, splitActionPattern } from './support/action-pattern.js';
 import { formatCount, listSome, plural } from './support/describe.js';
-import { GRANTING_POLICIES } from './support/statement-scope.js';
+import { GRANTING_POLICIES, delegatesToAccounts } from './support/statement-scope.js';
 import type { PolicyRule, RuleHit } from './types.js';
 
 /**
@@ -13,10 +13,10 @@ export const wildcardAction: PolicyRule = {
   appliesTo: GRANTING_POLICIES,
   defaultSeverity: 'error',
   description: 'An Allow grants every action of a service ("s3:*") or of all services ("*").',
-  check: ({ policy, catalog }) => {
+  check: ({ policy, source, catalog }) => {
     const hits: RuleHit[] = [];
     for (const statement of policy.statements) {
-      if (statement.effect !== 'Allow') continue;
+      if (statement.effect !== 'Allow' || delegatesToAccounts(statement, source.kind)) continue;
       for (const { value, path } of eachEntry(statement.action)) {
         if (!isWholeServiceWildcard(value)) continue;
         const actions = catalog.expand(value);

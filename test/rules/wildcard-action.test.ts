@@ -73,3 +73,23 @@ describe('wildcard-action', () => {
     for (const fragment of fragments) expect(hits[0]?.message).toContain(fragment);
   });
 });
+
+describe('wildcard-action in resource policies', () => {
+  const keyPolicy = (principal: object) =>
+    policy({ Sid: 'EnableIam', Effect: 'Allow', Principal: principal, Action: 'kms:*', Resource: '*' });
+
+  it("is quiet on AWS's default key policy: kms:* delegated to the account root", () => {
+    expect(
+      runPolicyRule(wildcardAction, keyPolicy({ AWS: 'arn:aws:iam::111122223333:root' }), {
+        kind: 'resource',
+      }),
+    ).toEqual([]);
+  });
+
+  it('still flags kms:* granted to a role through the key policy', () => {
+    const hits = runPolicyRule(wildcardAction, keyPolicy({ AWS: 'arn:aws:iam::111122223333:role/app' }), {
+      kind: 'resource',
+    });
+    expect(hits.map((hit) => hit.path)).toEqual(['Statement[0].Action']);
+  });
+});

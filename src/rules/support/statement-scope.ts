@@ -76,3 +76,18 @@ export function isEffectivelyStar(resource: string): boolean {
 
 /** Policies that grant access, as opposed to permission boundaries, which only cap it. */
 export const GRANTING_POLICIES: readonly PolicyKind[] = ['identity', 'resource', 'trust'];
+
+/**
+ * In a resource policy, granting `svc:*` to whole accounts (`arn:aws:iam::111122223333:root`) is
+ * delegation: that account's own IAM policies decide who may do what, and are judged there. It
+ * is AWS's default KMS key policy; flagging it would be a false positive on every key.
+ */
+export function delegatesToAccounts(statement: Statement, kind: PolicyKind): boolean {
+  const principals = statement.principal;
+  return (
+    kind === 'resource' &&
+    principals !== undefined &&
+    principals.length > 0 &&
+    principals.every((p) => p.class.kind === 'account')
+  );
+}
