@@ -215,6 +215,8 @@ class CompiledCatalog implements Catalog {
   private readonly byPrefix = new Map<string, ServiceIndex>();
   private readonly prefixes: readonly string[];
   private readonly globalKeys: readonly string[];
+  /** Answers of `isWildcardOnly` by the name as asked (rules ask about every action of `*`). */
+  private readonly wildcardOnlyByName = new Map<string, boolean>();
   private readonly globalMatcher: KeyMatcher;
   /** Compiled key templates, shared by all actions that list the same template. */
   private readonly keyTemplates = new Map<string, RegExp>();
@@ -429,13 +431,15 @@ class CompiledCatalog implements Catalog {
   }
 
   isWildcardOnly(name: string): boolean {
-    const built = this.recordsByName.get(name);
-    if (built) return built.info.wildcardOnly;
-    const found = this.locate(name.toLowerCase());
-    if (!found) return false;
-    found.svc.refCells ??= splitColumn(found.svc.data.resourceTypeRefs);
-    // An action with no resource type refs only accepts `Resource: "*"`.
-    return (found.svc.refCells[found.index] ?? '') === '';
+    let answer = this.wildcardOnlyByName.get(name);
+    if (answer === undefined) {
+      const found = this.locate(name.toLowerCase());
+      if (found) found.svc.refCells ??= splitColumn(found.svc.data.resourceTypeRefs);
+      // An action with no resource type refs only accepts `Resource: "*"`.
+      answer = found !== undefined && (found.svc.refCells?.[found.index] ?? '') === '';
+      this.wildcardOnlyByName.set(name, answer);
+    }
+    return answer;
   }
 
   private locate(lowerName: string): { svc: ServiceIndex; index: number } | undefined {

@@ -58,8 +58,21 @@ export interface ParsedOperator {
   ifExists: boolean;
 }
 
-/** Returns undefined for a name AWS would reject; a different letter case is accepted and canonicalized. */
+const parsedOperators = new Map<string, ParsedOperator | undefined>();
+
+/**
+ * Returns undefined for a name AWS would reject; a different letter case is accepted and
+ * canonicalized. Memoized: a policy set uses a handful of operators thousands of times. The result
+ * is frozen because it is shared.
+ */
 export function parseConditionOperator(written: string): ParsedOperator | undefined {
+  if (parsedOperators.has(written)) return parsedOperators.get(written);
+  const parsed = decomposeOperator(written);
+  parsedOperators.set(written, parsed && Object.freeze(parsed));
+  return parsed;
+}
+
+function decomposeOperator(written: string): ParsedOperator | undefined {
   let rest = written;
   let setQualifier: SetQualifier | undefined;
   const colon = rest.indexOf(':');

@@ -2,10 +2,10 @@ import { listSome } from './support/describe.js';
 import type { ActionInfo, Catalog } from '../catalog/index.js';
 import type { PolicySource } from '../extract/types.js';
 import { type Arn, parseArn } from '../policy/arn.js';
-import { hasWildcard } from '../policy/glob.js';
+import { hasWildcard, matchesAction } from '../policy/glob.js';
 import type { Statement } from '../policy/types.js';
 import { ESCALATION_ACTIONS, ESCALATION_METHODS } from './support/escalation-methods.js';
-import { type ActionMatch, grantsAction, matchAction } from './support/statement-actions.js';
+import { type ActionMatch, matchAction } from './support/statement-actions.js';
 import { isEffectivelyStar } from './support/statement-scope.js';
 import type { ParsedSource, PrincipalRule, RuleHit } from './types.js';
 
@@ -21,7 +21,18 @@ interface Grant {
  * ARN formats of the resources the action needs: the required resource types when it has some
  * (ssm:SendCommand's optional output bucket alone sends no command), else all of them.
  */
+const resourceArnsByAction = new WeakMap<ActionInfo, Arn[]>();
+
 function resourceArns(info: ActionInfo): Arn[] {
+  let arns = resourceArnsByAction.get(info);
+  if (arns === undefined) {
+    arns = parseResourceArns(info);
+    resourceArnsByAction.set(info, arns);
+  }
+  return arns;
+}
+
+function parseResourceArns(info: ActionInfo): Arn[] {
   const required = info.resourceTypes.filter((type) => type.required);
   return (required.length > 0 ? required : info.resourceTypes).flatMap((type) =>
     type.arnFormats.map((format) => parseArn(format)).filter((arn): arn is Arn => arn !== undefined),
@@ -80,8 +91,46 @@ function coversEveryResource(pattern: string, info: ActionInfo | undefined): boo
 function deniedEverywhere(deny: Statement, action: string, info: ActionInfo | undefined): boolean {
   if (deny.effect !== 'Deny' || deny.conditions.length > 0 || deny.notResource || !deny.resource)
     return false;
-  if (!grantsAction(deny, action)) return false;
+  if (!escalationMatches(deny).has(action)) return false;
   return deny.resource.values.some((pattern) => coversEveryResource(pattern, info));
+}
+
+const ESCALATION_BY_LOWER_NAME = new Map(ESCALATION_ACTIONS.map((action) => [action.toLowerCase(), action]));
+const matchesByStatement = new WeakMap<Statement, Map<string, ActionMatch>>();
+
+/**
+ * Which escalation actions a statement names, and where: the first Action entry covering each (or
+ * the NotAction element). Worked out once per statement, since every method asks about the same
+ * few dozen actions: an exact name is one map lookup, only wildcard patterns are glob-matched.
+ */
+function escalationMatches(statement: Statement): Map<string, ActionMatch> {
+  let matches = matchesByStatement.get(statement);
+  if (matches !== undefined) return matches;
+  matches = new Map();
+  if (statement.notAction) {
+    for (const action of ESCALATION_ACTIONS) {
+      const match = matchAction(statement, action);
+      if (match) matches.set(action, match);
+    }
+  } else if (statement.action) {
+    const { values, paths, path } = statement.action;
+    values.forEach((pattern, index) => {
+      const at = { pattern, path: paths[index] ?? path };
+      if (!hasWildcard(pattern)) {
+        const action = ESCALATION_BY_LOWER_NAME.get(pattern.toLowerCase());
+        if (action !== undefined && !matches?.has(action)) matches?.set(action, at);
+        return;
+      }
+      const colon = pattern.indexOf(':');
+      const prefix = (colon < 0 ? pattern : pattern.slice(0, colon)).toLowerCase();
+      if (!hasWildcard(prefix) && !ESCALATION_SERVICES.has(prefix)) return;
+      for (const action of ESCALATION_ACTIONS) {
+        if (!matches?.has(action) && matchesAction(pattern, action)) matches?.set(action, at);
+      }
+    });
+  }
+  matchesByStatement.set(statement, matches);
+  return matches;
 }
 
 /**
@@ -97,27 +146,21 @@ function grantedActions(policies: readonly ParsedSource[], catalog: Catalog): Ma
   if (!statements.some(({ statement }) => statement.effect === 'Allow' && mayNameAnyService(statement))) {
     return grants;
   }
-  // Most statements name services no escalation method uses (s3, dynamodb): sort them out by
-  // service prefix once, instead of glob-matching every statement against every method action.
-  const byService = new Map<string, typeof statements>();
-  const touching = (service: string) => {
-    let list = byService.get(service);
-    if (list === undefined) {
-      list = statements.filter(({ statement }) => mayNameService(statement, service));
-      byService.set(service, list);
+  // One pass over the statements, each asked only about the escalation actions it names.
+  const denied = new Set<string>();
+  for (const { statement } of statements) {
+    if (statement.effect !== 'Deny') continue;
+    for (const action of escalationMatches(statement).keys()) {
+      if (deniedEverywhere(statement, action, catalog.action(action))) denied.add(action);
     }
-    return list;
-  };
-  for (const action of ESCALATION_ACTIONS) {
-    const info = catalog.action(action);
-    const candidates = touching(action.slice(0, action.indexOf(':')).toLowerCase());
-    if (candidates.some(({ statement }) => deniedEverywhere(statement, action, info))) continue;
-    for (const { source, statement } of candidates) {
-      if (statement.effect !== 'Allow') continue;
-      const match = matchAction(statement, action);
-      if (!match || !grantsOnSomeResource(statement, info)) continue;
-      grants.set(action, { action: info?.name ?? action, source, match });
-      break;
+  }
+  for (const { source, statement } of statements) {
+    if (statement.effect !== 'Allow') continue;
+    for (const [action, match] of escalationMatches(statement)) {
+      if (grants.has(action) || denied.has(action)) continue;
+      const info = catalog.action(action);
+      if (grantsOnSomeResource(statement, info))
+        grants.set(action, { action: info?.name ?? action, source, match });
     }
   }
   return grants;
@@ -133,16 +176,6 @@ function mayNameAnyService(statement: Statement): boolean {
     const colon = pattern.indexOf(':');
     const prefix = colon < 0 ? pattern : pattern.slice(0, colon);
     return hasWildcard(prefix) || ESCALATION_SERVICES.has(prefix.toLowerCase());
-  });
-}
-
-/** Whether any of the statement's action patterns could name an action of the service. */
-function mayNameService(statement: Statement, service: string): boolean {
-  if (statement.notAction) return true;
-  return (statement.action?.values ?? []).some((pattern) => {
-    const colon = pattern.indexOf(':');
-    const prefix = colon < 0 ? pattern : pattern.slice(0, colon);
-    return hasWildcard(prefix) || prefix.toLowerCase() === service;
   });
 }
 
