@@ -73,6 +73,8 @@ export interface Catalog {
    * of every action a `*` or NotAction covers.
    */
   isWildcardOnly(name: string): boolean;
+  /** Same as `action(name)?.accessLevel`, without building the ActionInfo. */
+  accessLevel(name: string): AccessLevel | undefined;
   /** Canonical names of all actions, sorted by UTF-16 code units (`Array.prototype.sort` order). */
   allActions(): readonly string[];
   /**
@@ -428,6 +430,12 @@ class CompiledCatalog implements Catalog {
   private lowerActions(svc: ServiceIndex): string[] {
     svc.lowerActions ??= splitColumn(svc.data.actions.toLowerCase());
     return svc.lowerActions;
+  }
+
+  accessLevel(name: string): AccessLevel | undefined {
+    const found = this.locate(name.toLowerCase());
+    if (!found) return undefined;
+    return ACCESS_LEVELS[found.svc.data.accessLevels.charCodeAt(found.index) - DIGIT_ZERO] as AccessLevel;
   }
 
   isWildcardOnly(name: string): boolean {

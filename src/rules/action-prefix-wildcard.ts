@@ -1,4 +1,4 @@
-import type { AccessLevel } from '../catalog/index.js';
+import type { AccessLevel, Catalog } from '../catalog/index.js';
 import { hasWildcard } from '../policy/glob.js';
 import { eachEntry, isWholeServiceWildcard } from './support/action-pattern.js';
 import { formatCount, listSome, plural } from './support/describe.js';
@@ -32,19 +32,30 @@ export const actionPrefixWildcard: PolicyRule = {
         const actions = catalog.expand(value);
         // Matching nothing is a typo, not breadth: unknown-action reports it.
         if (actions.length === 0) continue;
-        hits.push({ path, message: describeCoverage(value, actions, (a) => catalog.action(a)?.accessLevel) });
+        hits.push({ path, message: `${JSON.stringify(value)} ${coverage(actions, catalog)}` });
       }
     }
     return hits;
   },
 };
 
+const coverageByActions = new WeakMap<readonly string[], string>();
+
+/** What an expansion covers, said once per (shared) expansion array: `ec2:Describe*` recurs everywhere. */
+function coverage(actions: readonly string[], catalog: Catalog): string {
+  let text = coverageByActions.get(actions);
+  if (text === undefined) {
+    text = describeCoverage(actions, (action) => catalog.accessLevel(action));
+    coverageByActions.set(actions, text);
+  }
+  return text;
+}
+
 function describeCoverage(
-  pattern: string,
   actions: readonly string[],
   levelOf: (action: string) => AccessLevel | undefined,
 ): string {
-  let message = `${JSON.stringify(pattern)} covers ${plural(actions.length, 'action')} today`;
+  let message = `covers ${plural(actions.length, 'action')} today`;
   if (actions.length <= LIST_UP_TO) {
     message += ` (${listSome(actions, LIST_UP_TO)})`;
   } else {

@@ -43,7 +43,17 @@ export const SENSITIVE_ACTIONS: ReadonlyMap<string, string> = new Map([
   ['codeartifact:GetAuthorizationToken', 'returns package repository tokens'],
 ]);
 
-const SENSITIVE_LOWER = new Set([...SENSITIVE_ACTIONS.keys()].map((name) => name.toLowerCase()));
+const sensitiveByActions = new WeakMap<readonly string[], readonly string[]>();
+
+/** The sensitive actions in a (canonical, shared) expansion; memoized, as `s3:*` recurs everywhere. */
+function sensitiveAmong(actions: readonly string[]): readonly string[] {
+  let sensitive = sensitiveByActions.get(actions);
+  if (sensitive === undefined) {
+    sensitive = actions.filter((action) => SENSITIVE_ACTIONS.has(action));
+    sensitiveByActions.set(actions, sensitive);
+  }
+  return sensitive;
+}
 
 /**
  * Credential- and data-returning actions on every resource. Covered through wildcards and NotAction
@@ -64,9 +74,7 @@ export const sensitiveActionUnscoped: PolicyRule = {
       if (statement.effect !== 'Allow') continue;
       const stars = eachEntry(statement.resource).filter(({ value }) => isEffectivelyStar(value));
       if (stars.length === 0 || statement.conditions.some(isResourceTagFence)) continue;
-      const sensitive = coveredActions(statement, catalog).filter((action) =>
-        SENSITIVE_LOWER.has(action.toLowerCase()),
-      );
+      const sensitive = sensitiveAmong(coveredActions(statement, catalog));
       if (sensitive.length === 0) continue;
       for (const { value, path } of stars) {
         const where = JSON.stringify(value);

@@ -27,8 +27,17 @@ function expandStatementActions(statement: Statement, catalog: Catalog): readonl
   const patterns = statement.action?.values ?? [];
   if (patterns.length === 1) return catalog.expand(patterns[0] as string);
   const union = new Set<string>();
-  for (const pattern of patterns) for (const action of catalog.expand(pattern)) union.add(action);
-  return [...union].sort();
+  const scopable = new Set<string>();
+  for (const pattern of patterns) {
+    const expanded = catalog.expand(pattern);
+    for (const action of expanded) union.add(action);
+    // Each pattern's array is shared by every statement using it, so its scopable subset is
+    // computed once; the statement's subset is the union of those.
+    for (const action of scopableActions(expanded, catalog)) scopable.add(action);
+  }
+  const actions = [...union].sort();
+  scopableCache.set(actions, scopable.size === union.size ? actions : [...scopable].sort());
+  return actions;
 }
 
 /**
@@ -62,6 +71,19 @@ const ALL_WILDCARD = /^[*?]+$/;
  * in, so `arn:aws:lambda:eu-west-1:123456789012:function:*` is every function there.
  */
 export function isEffectivelyStar(resource: string): boolean {
+  let answer = starCache.get(resource);
+  if (answer === undefined) {
+    // Bounded: a long-running App process sees an unbounded stream of resource strings.
+    if (starCache.size >= 50_000) starCache.clear();
+    answer = computeEffectivelyStar(resource);
+    starCache.set(resource, answer);
+  }
+  return answer;
+}
+
+const starCache = new Map<string, boolean>();
+
+function computeEffectivelyStar(resource: string): boolean {
   if (ALL_WILDCARD.test(resource)) return true;
   const arn = parseArn(resource);
   if (!arn) return false;
