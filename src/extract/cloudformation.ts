@@ -12,6 +12,7 @@ import type { PolicyKind, PolicyProblem } from '../policy/types.js';
 import { type InputDocument, type PathSegment, joinPath, pathText, valueAt } from './input-document.js';
 import { type IntrinsicContext, intrinsicName, resolveIntrinsics } from './intrinsics.js';
 import { lambdaPermissionPolicy } from './lambda-permission.js';
+import { providerArn, providerHost, substituteProviderReferences } from './oidc-provider-references.js';
 import { SourceList } from './source-list.js';
 import type { PolicySource } from './types.js';
 
@@ -58,6 +59,7 @@ class TemplateExtractor {
     const resources = this.parsedResources();
     for (const resource of resources) this.indexResource(resource);
     for (const resource of resources) this.extract(resource);
+    substituteProviderReferences(this.list.sources, oidcProviderReferences(resources));
     return this.list.sources;
   }
 
@@ -259,4 +261,17 @@ class TemplateExtractor {
 
 function unique(values: string[]): string[] {
   return [...new Set(values)];
+}
+
+/** `Ref` and `Fn::GetAtt ... Arn` of an `AWS::IAM::OIDCProvider` with a literal Url -> a provider ARN naming its host. */
+function oidcProviderReferences(resources: readonly Resource[]): Map<string, string> {
+  const references = new Map<string, string>();
+  for (const resource of resources) {
+    const url = resource.properties.Url;
+    if (resource.type !== 'AWS::IAM::OIDCProvider' || typeof url !== 'string') continue;
+    const arn = providerArn(resource.logicalId, providerHost(url));
+    references.set(`\${${resource.logicalId}.Arn}`, arn);
+    references.set(`\${${resource.logicalId}}`, arn);
+  }
+  return references;
 }

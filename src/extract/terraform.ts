@@ -14,6 +14,7 @@ import type { PolicyKind, PolicyProblem } from '../policy/types.js';
 import { parseJsonencode, soleInterpolation, unescapeTemplate } from './hcl-jsonencode.js';
 import { type InputDocument, type PathSegment, pathText } from './input-document.js';
 import { lambdaPermissionPolicy } from './lambda-permission.js';
+import { providerArn, providerHost, substituteProviderReferences } from './oidc-provider-references.js';
 import { policyDocumentReference, renderPolicyDocumentData } from './policy-document-data.js';
 import { SourceList } from './source-list.js';
 import type { PolicySource } from './types.js';
@@ -110,7 +111,21 @@ class TerraformExtractor {
     }
     for (const block of this.resources) this.indexAttachments(block);
     for (const block of this.resources) this.extract(block);
+    substituteProviderReferences(this.list.sources, this.oidcProviderReferences());
     return this.list.sources;
+  }
+
+  /** `${aws_iam_openid_connect_provider.github.arn}` -> a provider ARN naming its host. */
+  private oidcProviderReferences(): Map<string, string> {
+    const references = new Map<string, string>();
+    for (const block of this.resources) {
+      const url = block.body.url;
+      if (block.type !== 'aws_iam_openid_connect_provider' || typeof url !== 'string' || url.includes('${'))
+        continue;
+      const reference = `${block.address}.arn`;
+      references.set(`\${${reference}}`, providerArn(reference, providerHost(url)));
+    }
+    return references;
   }
 
   private indexAttachments(block: Block): void {

@@ -128,7 +128,11 @@ describe('CDKTF output: cdk.tf.json', () => {
         {
           Effect: 'Allow',
           Action: 'sts:AssumeRoleWithWebIdentity',
-          Principal: { Federated: '${aws_iam_openid_connect_provider.github.arn}' },
+          Principal: {
+            // The provider is defined in the same file: its host replaces the bare reference.
+            Federated:
+              'arn:aws:iam::${aws_iam_openid_connect_provider.github.arn.account}:oidc-provider/token.actions.githubusercontent.com',
+          },
           Condition: {
             StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com' },
             StringLike: { 'token.actions.githubusercontent.com:sub': 'repo:acme/*' },
