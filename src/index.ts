@@ -17,4 +17,15 @@ export {
   type ResourceTypeInfo,
   loadCatalog,
 } from './catalog/index.js';
+export { diff, globContains, globsIntersect } from './diff/index.js';
+export type {
+  AddedGroup,
+  ConditionAtom,
+  Grant,
+  PolicyDiff,
+  PolicySetEntry,
+  TrustChange,
+} from './diff/types.js';
+export { simulate } from './simulate/simulate.js';
+export type { Decision, SimulationPolicies, SimulationRequest, SimulationResult } from './simulate/types.js';
 export { packageVersion } from './version.js';

@@ -3,18 +3,13 @@
  * CloudFormation templates, Terraform JSON, `pulumi preview --json` output) and exit 1 when a
  * finding blocks. I/O lives here; extraction, lint and rendering are pure.
  */
-import { readFileSync } from 'node:fs';
 import { applyConfig, isBlocking, ruleSettings } from '../config/apply-config.js';
 import { loadConfig } from '../config/load-config.js';
-import { kindOfValue } from '../extract/detect-input.js';
-import { extractPolicies } from '../extract/extract-file.js';
-import { parseInputText } from '../extract/input-document.js';
-import type { PolicySource } from '../extract/types.js';
 import { renderReport } from '../report/index.js';
 import { lintSources, ruleIds, rules } from '../rules/index.js';
 import { packageVersion } from '../version.js';
 import { type ExpandedIo, EXIT_BLOCKING, EXIT_OK, EXIT_USAGE } from './io.js';
-import { expandInputs } from './input-files.js';
+import { readSources } from './read-sources.js';
 
 export const REPORT_FORMATS = ['text', 'json', 'sarif', 'markdown'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -39,34 +34,10 @@ export async function runCheck(
   }
   const config = loaded.config;
 
-  const { files, errors: inputErrors } = await expandInputs(paths);
-
-  const sources: PolicySource[] = [];
-  const checked: string[] = [];
-  for (const { path: file, fromDirectory } of files) {
-    // Synchronous reads: a check reads thousands of small files, where a promise per file costs more than the read.
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (error) {
-      inputErrors.push(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
-      continue;
-    }
-    const extracted = extractPolicies(text, file);
-    if (extracted.ok) {
-      sources.push(...extracted.sources);
-      checked.push(file);
-    } else if (!(fromDirectory && isOtherData(text, file))) {
-      inputErrors.push(extracted.error);
-    }
-  }
+  const { sources, files: checked, errors } = await readSources(paths);
   // Every unreadable input is listed, not just the first, and nothing is half-reported.
-  if (inputErrors.length > 0) {
-    io.stderr(inputErrors.map((e) => `iam-gate: ${e}\n`).join(''));
-    return EXIT_USAGE;
-  }
-  if (checked.length === 0) {
-    io.stderr(`iam-gate: no policy files found in ${paths.join(', ')}\n`);
+  if (errors.length > 0) {
+    io.stderr(errors.map((e) => `iam-gate: ${e}\n`).join(''));
     return EXIT_USAGE;
   }
 
@@ -88,14 +59,4 @@ export async function runCheck(
   );
   io.stdout(output.endsWith('\n') ? output : `${output}\n`);
   return findings.some(blocking) ? EXIT_BLOCKING : EXIT_OK;
-}
-
-/**
- * A directory holds more than policies (package.json, cdk.json, workflows): a file found there that
- * parses but is none of the input kinds is skipped, while one that does not parse is still an error,
- * since it may be a broken policy that would otherwise pass unchecked.
- */
-function isOtherData(text: string, file: string): boolean {
-  const parsed = parseInputText(text, file);
-  return parsed.ok && kindOfValue(parsed.input.value) === undefined;
 }

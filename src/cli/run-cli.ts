@@ -1,6 +1,8 @@
 import { Command, CommanderError, Option } from 'commander';
 import { packageVersion } from '../version.js';
 import { REPORT_FORMATS, type ReportFormat, runCheck } from './check-command.js';
+import { DIFF_FORMATS, type DiffFormat, runDiff } from './diff-command.js';
+import { registerSimulate } from './simulate-command.js';
 import { type CliIo, EXIT_OK, EXIT_USAGE, type ExpandedIo, terminalColor } from './io.js';
 
 export type { CliIo } from './io.js';
@@ -39,6 +41,27 @@ export function buildProgram(io: ExpandedIo, context: CliContext, result: { code
     .action(async (files: string[], options: { format: ReportFormat; config?: string }) => {
       result.code = await runCheck(files, { ...options, cwd: context.cwd, today: context.today }, io);
     });
+
+  program
+    .command('diff')
+    .description(
+      'the permissions <head> adds over <base>: wildcards expanded, resources by containment, conditions compared',
+    )
+    .argument('<base>', 'the policies before the change: a file or directory `check` accepts')
+    .argument('<head>', 'the policies after the change')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(DIFF_FORMATS).default('text'))
+    .option('--fail-on-new-access', 'exit 1 when the head grants anything the base did not')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 done (or no new access with --fail-on-new-access), 1 new access with --fail-on-new-access, 2 usage or input error.',
+    )
+    .action(
+      async (base: string, head: string, options: { format: DiffFormat; failOnNewAccess?: boolean }) => {
+        result.code = await runDiff(base, head, options, io);
+      },
+    );
+
+  registerSimulate(program, io, context, result);
 
   program
     .command('rules')

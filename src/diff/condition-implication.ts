@@ -1,0 +1,313 @@
+/**
+ * Whether one statement's conditions imply another's: "every request the head grant admits also
+ * satisfies this base condition". A base statement covers a head grant only when each of its atoms is
+ * implied, so fewer or weaker conditions in head read as added access.
+ *
+ * Three answers: `yes` (proved), `no` (a request exists that satisfies head and fails base: a removed
+ * key, a widened StringLike, a value added to a set, an added IfExists), and `unknown` for what this
+ * module does not model (Numeric/Date orderings, policy variables in values, mixed set qualifiers,
+ * mixed operator families); the diff lists those grants as "possibly added" instead of dropping them.
+ *
+ * Only implications between atoms of the same key are drawn, which is sound (a proof about one key
+ * never depends on another) and loses only exotic cross-key reasoning.
+ */
+import { isNegatedOperator } from '../policy/condition-operators.js';
+import { usesPolicyVariables } from '../policy/policy-variables.js';
+import type { Condition, PolicyVersion } from '../policy/types.js';
+import { containment, parseGlob, tokensIntersect, type GlobToken } from './glob-sets.js';
+import type { Tri } from './types.js';
+
+/** Conditions of one statement with the version that decides whether `${...}` is a variable. */
+export interface ConditionSet {
+  conditions: readonly Condition[];
+  version: PolicyVersion | undefined;
+}
+
+type Family = 'text' | 'arn' | 'ip' | 'bool' | 'exact' | 'ordering' | 'null';
+
+interface Atom {
+  condition: Condition;
+  family: Family;
+  negated: boolean;
+  /** Text values compare case-insensitively (`StringEqualsIgnoreCase`). */
+  ignoreCase: boolean;
+  /** Text values are globs (`StringLike`), not literals. */
+  glob: boolean;
+  variables: boolean;
+}
+
+const FAMILIES: Record<string, Family> = {
+  StringEquals: 'text',
+  StringNotEquals: 'text',
+  StringEqualsIgnoreCase: 'text',
+  StringNotEqualsIgnoreCase: 'text',
+  StringLike: 'text',
+  StringNotLike: 'text',
+  ArnEquals: 'arn',
+  ArnLike: 'arn',
+  ArnNotEquals: 'arn',
+  ArnNotLike: 'arn',
+  IpAddress: 'ip',
+  NotIpAddress: 'ip',
+  Bool: 'bool',
+  BinaryEquals: 'exact',
+  NumericEquals: 'exact',
+  NumericNotEquals: 'exact',
+  DateEquals: 'exact',
+  DateNotEquals: 'exact',
+  Null: 'null',
+};
+
+function atomOf(condition: Condition, version: PolicyVersion | undefined): Atom {
+  const base = condition.baseOperator;
+  return {
+    condition,
+    family: FAMILIES[base] ?? 'ordering',
+    negated: isNegatedOperator(base),
+    ignoreCase: base.endsWith('IgnoreCase'),
+    glob: base === 'StringLike' || base === 'StringNotLike',
+    variables: condition.values.some((value) => usesPolicyVariables(value, version)),
+  };
+}
+
+/**
+ * Whether every atom of `required` holds for every request that satisfies all of `given` (several
+ * sets when a request is known to satisfy more than one statement).
+ */
+export function conditionsImply(given: ConditionSet | readonly ConditionSet[], required: ConditionSet): Tri {
+  if (required.conditions.length === 0) return 'yes';
+  const sets: readonly ConditionSet[] = Array.isArray(given) ? given : [given as ConditionSet];
+  const givenAtoms = sets.flatMap((set) => set.conditions.map((c) => atomOf(c, set.version)));
+  let result: Tri = 'yes';
+  for (const condition of required.conditions) {
+    const answer = atomImplied(givenAtoms, atomOf(condition, required.version));
+    if (answer === 'no') return 'no';
+    if (answer === 'unknown') result = 'unknown';
+  }
+  return result;
+}
+
+function atomImplied(given: readonly Atom[], required: Atom): Tri {
+  const key = required.condition.key.toLowerCase();
+  let result: Tri = 'no';
+  for (const atom of given) {
+    if (atom.condition.key.toLowerCase() !== key) continue;
+    const answer = implies(atom, required);
+    if (answer === 'yes') return 'yes';
+    if (answer === 'unknown') result = 'unknown';
+  }
+  // With nothing in head on this key, any value (or none) gets through head; base rejects some.
+  return required.variables ? 'unknown' : result;
+}
+
+function sameValues(a: readonly string[], b: readonly string[]): boolean {
+  const left = new Set(a);
+  const right = new Set(b);
+  return left.size === right.size && [...left].every((value) => right.has(value));
+}
+
+/** Whether the single atom `h` (known to hold) implies `b`. Both are on the same key. */
+function implies(h: Atom, b: Atom): Tri {
+  const hc = h.condition;
+  const bc = b.condition;
+  if (hc.operator === bc.operator && h.variables === b.variables && sameValues(hc.values, bc.values))
+    return 'yes';
+  if (h.variables || b.variables) return 'unknown';
+
+  if (h.family === 'null' || b.family === 'null') return nullImplies(h, b);
+  if (hc.setQualifier !== bc.setQualifier) return 'unknown';
+  if (bc.setQualifier !== undefined && (h.negated || b.negated || hc.ifExists !== bc.ifExists))
+    return 'unknown';
+  if (h.family !== b.family) return 'unknown';
+
+  // Negated operators hold when the key is absent, so only a positive base without IfExists cares.
+  if (!b.negated && !bc.ifExists && !h.negated && hc.ifExists) return 'no';
+
+  switch (b.family) {
+    case 'text':
+    case 'arn':
+      return textImplies(h, b);
+    case 'ip':
+      return ipImplies(h, b);
+    case 'bool': {
+      if (h.negated) return 'unknown';
+      const allowed = new Set(bc.values.map((v) => v.toLowerCase()));
+      return hc.values.every((v) => allowed.has(v.toLowerCase())) ? 'yes' : 'no';
+    }
+    case 'exact': {
+      // Number and date spellings vary (`1` vs `1.0`), so only a subset of the text is a proof.
+      if (h.negated !== b.negated || hc.baseOperator !== bc.baseOperator) return 'unknown';
+      const [inner, outer] = b.negated ? [bc.values, hc.values] : [hc.values, bc.values];
+      const outerSet = new Set(outer);
+      return inner.every((v) => outerSet.has(v)) ? 'yes' : 'unknown';
+    }
+    default:
+      return 'unknown';
+  }
+}
+
+/** Null: {key: true} means absent, {key: false} present. Negated operators and IfExists hold when absent. */
+function nullImplies(h: Atom, b: Atom): Tri {
+  const hc = h.condition;
+  const bc = b.condition;
+  const nullValue = (atom: Atom): boolean | undefined => {
+    const values = new Set(atom.condition.values.map((v) => v.toLowerCase()));
+    if (values.size !== 1) return undefined;
+    return values.has('true') ? true : values.has('false') ? false : undefined;
+  };
+  if (h.family === 'null') {
+    const absent = nullValue(h);
+    if (absent === undefined) return 'unknown';
+    if (b.family === 'null') return nullValue(b) === absent ? 'yes' : 'no';
+    // A present key with any value: base's value test rejects some.
+    if (!absent) return 'no';
+    if (bc.setQualifier === 'ForAllValues') return 'yes';
+    return b.negated || bc.ifExists ? 'yes' : 'no';
+  }
+  const absent = nullValue(b);
+  if (absent === undefined) return 'unknown';
+  // Base wants the key present: a positive head atom without IfExists requires it too. Base wants it
+  // absent: every head atom but Null admits some present value.
+  const requiresPresence = !h.negated && !hc.ifExists && hc.setQualifier !== 'ForAllValues';
+  return !absent && requiresPresence ? 'yes' : 'no';
+}
+
+/** The language of one condition value: a glob for `*Like`/`Arn*`, the literal text otherwise. */
+function valueTokens(atom: Atom, value: string): GlobToken[] {
+  if (atom.glob || atom.family === 'arn') return parseGlob(value);
+  return Array.from(value, (char): GlobToken => ({ kind: 'literal', char }));
+}
+
+/**
+ * ARN operators match each of the six `:`-separated parts on its own, so `*` never crosses the first
+ * five colons. Compare part by part; an ARN value without six parts is compared as one glob only when
+ * both sides are alike (as AWS would then compare the whole text).
+ */
+function arnParts(value: string): string[] | undefined {
+  const parts = value.split(':');
+  if (parts.length < 6) return undefined;
+  return [...parts.slice(0, 5), parts.slice(5).join(':')];
+}
+
+function valueContains(
+  outerAtom: Atom,
+  outer: string,
+  innerAtom: Atom,
+  inner: string,
+  ignoreCase: boolean,
+): Tri {
+  if (outerAtom.family === 'arn') {
+    const o = arnParts(outer);
+    const i = arnParts(inner);
+    if (!o || !i) return outer === inner ? 'yes' : 'unknown';
+    let result: Tri = 'yes';
+    for (let k = 0; k < 6; k += 1) {
+      const answer = containment(parseGlob(o[k] ?? ''), parseGlob(i[k] ?? ''));
+      if (answer === 'no') return 'no';
+      if (answer === 'unknown') result = 'unknown';
+    }
+    return result;
+  }
+  const answer = containment(valueTokens(outerAtom, outer), valueTokens(innerAtom, inner), {
+    caseInsensitive: ignoreCase,
+  });
+  return answer;
+}
+
+function valuesMeet(a: Atom, av: string, b: Atom, bv: string, ignoreCase: boolean): boolean {
+  if (a.family === 'arn') {
+    const x = arnParts(av);
+    const y = arnParts(bv);
+    if (!x || !y) return true;
+    return x.every((part, k) => tokensIntersect(parseGlob(part), parseGlob(y[k] ?? '')));
+  }
+  return tokensIntersect(valueTokens(a, av), valueTokens(b, bv), { caseInsensitive: ignoreCase });
+}
+
+function someTri<T>(items: readonly T[], test: (item: T) => Tri): Tri {
+  let result: Tri = 'no';
+  for (const item of items) {
+    const answer = test(item);
+    if (answer === 'yes') return 'yes';
+    if (answer === 'unknown') result = 'unknown';
+  }
+  return result;
+}
+
+function everyTri<T>(items: readonly T[], test: (item: T) => Tri): Tri {
+  let result: Tri = 'yes';
+  for (const item of items) {
+    const answer = test(item);
+    if (answer === 'no') return 'no';
+    if (answer === 'unknown') result = 'unknown';
+  }
+  return result;
+}
+
+function textImplies(h: Atom, b: Atom): Tri {
+  const hv = h.condition.values;
+  const bv = b.condition.values;
+  if (!b.negated && !h.negated) {
+    // Every value head admits must be admitted by base. A case-insensitive head admits case variants
+    // that a case-sensitive base may not.
+    if (h.ignoreCase && !b.ignoreCase) return 'unknown';
+    return everyTri(hv, (v) => someTri(bv, (w) => valueContains(b, w, h, v, b.ignoreCase)));
+  }
+  if (b.negated && h.negated) {
+    // Head must exclude at least what base excludes.
+    if (b.ignoreCase && !h.ignoreCase) return 'unknown';
+    return everyTri(bv, (w) => someTri(hv, (v) => valueContains(h, v, b, w, h.ignoreCase)));
+  }
+  if (b.negated) {
+    // Head admits only its values: none of them may be one base excludes.
+    const meets = hv.some((v) => bv.some((w) => valuesMeet(h, v, b, w, h.ignoreCase || b.ignoreCase)));
+    return meets ? 'no' : 'yes';
+  }
+  // Head admits every value but its own, and no value at all: only a universal base value with
+  // IfExists admits all of that.
+  if (!b.condition.ifExists || !(b.glob || b.family === 'arn')) return 'no';
+  return bv.some((w) => valueContains(b, w, b, '*', false) === 'yes') ? 'yes' : 'no';
+}
+
+/** An IPv4 CIDR (or single address) as an inclusive range; undefined for IPv6 or malformed text. */
+function ipv4Range(text: string): [number, number] | undefined {
+  const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?:\/(\d{1,2}))?$/.exec(text.trim());
+  if (!match) return undefined;
+  const octets = match.slice(1, 5).map(Number);
+  if (octets.some((o) => o > 255)) return undefined;
+  const bits = match[5] === undefined ? 32 : Number(match[5]);
+  if (bits > 32) return undefined;
+  const address = octets.reduce((acc, o) => acc * 256 + o, 0);
+  const size = 2 ** (32 - bits);
+  const start = Math.floor(address / size) * size;
+  return [start, start + size - 1];
+}
+
+function ipWithin(inner: string, outer: string): Tri {
+  if (inner === outer) return 'yes';
+  const i = ipv4Range(inner);
+  const o = ipv4Range(outer);
+  if (!i || !o) return 'unknown';
+  return o[0] <= i[0] && i[1] <= o[1] ? 'yes' : 'no';
+}
+
+function ipMeet(a: string, b: string): boolean {
+  const x = ipv4Range(a);
+  const y = ipv4Range(b);
+  if (!x || !y) return true;
+  return x[0] <= y[1] && y[0] <= x[1];
+}
+
+function ipImplies(h: Atom, b: Atom): Tri {
+  const hv = h.condition.values;
+  const bv = b.condition.values;
+  if (!b.negated && !h.negated) return everyTri(hv, (v) => someTri(bv, (w) => ipWithin(v, w)));
+  if (b.negated && h.negated) return everyTri(bv, (w) => someTri(hv, (v) => ipWithin(w, v)));
+  if (b.negated) {
+    const parsed = [...hv, ...bv].every((v) => ipv4Range(v) !== undefined);
+    const meets = hv.some((v) => bv.some((w) => ipMeet(v, w)));
+    if (!meets) return 'yes';
+    return parsed ? 'no' : 'unknown';
+  }
+  return 'no';
+}

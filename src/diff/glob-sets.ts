@@ -1,0 +1,289 @@
+/**
+ * IAM globs as regular languages: whether every string one glob matches is matched by another
+ * (containment), and whether two globs match a common string (intersection). The diff compares
+ * resource patterns, action patterns and condition values this way; comparing their text would call
+ * `arn:aws:s3:::app-data/*` and `arn:aws:s3:::app-data/uploads/*` unrelated.
+ *
+ * A glob is an NFA over its token positions: `*` loops on any character, `?` consumes one, a literal
+ * consumes itself. Only the characters written in the two patterns can behave differently from one
+ * another, so the alphabet is those characters plus one symbol standing for every other character;
+ * the answer is then exact for the infinite alphabet too. Case-insensitive globs (action names) fold
+ * ASCII letters first, which keeps the same exactness because IAM folds only ASCII (see glob.ts).
+ *
+ * Containment determinizes the outer glob on the fly (subset construction) and walks it in step with
+ * the inner NFA, looking for a string the inner accepts and the outer rejects. That is exponential in
+ * the worst case (`*a??????????`) and the patterns come from pull requests, so the walk has a budget:
+ * past it the answer is "not contained", which every caller reads as "report it" and is therefore the
+ * safe side. Intersection is a plain product of two NFAs and always polynomial.
+ */
+
+export type GlobToken = { kind: 'star' } | { kind: 'one' } | { kind: 'literal'; char: string };
+
+export interface GlobSetOptions {
+  /** Fold ASCII letters, as IAM does for action names. Off by default: ARNs compare case-sensitively. */
+  caseInsensitive?: boolean;
+  /** Product states to explore before giving up on containment (which then answers false). */
+  maxStates?: number;
+}
+
+const DEFAULT_MAX_STATES = 20_000;
+
+/** Tokens of an IAM glob. One `?` is one code point, as in glob.ts. Runs of `*` collapse. */
+export function parseGlob(pattern: string): GlobToken[] {
+  const tokens: GlobToken[] = [];
+  for (const char of pattern) {
+    if (char === '*') {
+      if (tokens[tokens.length - 1]?.kind !== 'star') tokens.push({ kind: 'star' });
+    } else if (char === '?') {
+      tokens.push({ kind: 'one' });
+    } else {
+      tokens.push({ kind: 'literal', char });
+    }
+  }
+  return tokens;
+}
+
+function foldAscii(char: string): string {
+  return char.length === 1 && char >= 'A' && char <= 'Z' ? char.toLowerCase() : char;
+}
+
+/** Literal characters folded once, and consecutive stars collapsed (token lists may be spliced). */
+function prepare(tokens: readonly GlobToken[], caseInsensitive: boolean): GlobToken[] {
+  const out: GlobToken[] = [];
+  for (const token of tokens) {
+    if (token.kind === 'star' && out[out.length - 1]?.kind === 'star') continue;
+    out.push(
+      token.kind === 'literal' && caseInsensitive ? { kind: 'literal', char: foldAscii(token.char) } : token,
+    );
+  }
+  return out;
+}
+
+/** An NFA over symbol indices; the last index stands for every character not written in either glob. */
+class GlobNfa {
+  /** Per state: the symbol it consumes (-1: any symbol), or undefined for the accepting state. */
+  private readonly consumes: (number | undefined)[] = [];
+  private readonly star: boolean[] = [];
+  readonly accepting: number;
+  /** States from which every continuation is accepted: only stars remain. */
+  private readonly universalFrom: number;
+
+  constructor(tokens: readonly GlobToken[], symbolOf: (char: string) => number) {
+    for (const token of tokens) {
+      this.star.push(token.kind === 'star');
+      this.consumes.push(token.kind === 'literal' ? symbolOf(token.char) : -1);
+    }
+    this.accepting = tokens.length;
+    let from = tokens.length;
+    while (from > 0 && this.star[from - 1] === true) from -= 1;
+    // Without a trailing star the accepting state accepts only the end of the input.
+    this.universalFrom = from < tokens.length ? from : Number.POSITIVE_INFINITY;
+  }
+
+  /** Adds `state` and every state its stars can skip to. */
+  close(state: number, into: Set<number>): void {
+    let current = state;
+    into.add(current);
+    while (this.star[current] === true) {
+      current += 1;
+      into.add(current);
+    }
+  }
+
+  step(state: number, symbol: number, into: Set<number>): void {
+    if (state >= this.accepting) return;
+    if (this.star[state] === true) {
+      this.close(state, into);
+      return;
+    }
+    const wanted = this.consumes[state];
+    if (wanted === -1 || wanted === symbol) this.close(state + 1, into);
+  }
+
+  isUniversal(state: number): boolean {
+    return state >= this.universalFrom;
+  }
+}
+
+function alphabetOf(a: readonly GlobToken[], b: readonly GlobToken[]): Map<string, number> {
+  const symbols = new Map<string, number>();
+  for (const token of [...a, ...b]) {
+    if (token.kind === 'literal' && !symbols.has(token.char)) symbols.set(token.char, symbols.size);
+  }
+  return symbols;
+}
+
+function symbolLookup(symbols: Map<string, number>): (char: string) => number {
+  return (char) => symbols.get(char) ?? symbols.size;
+}
+
+/** True when every string `inner` matches is matched by `outer`; false past the budget. */
+export function tokensContain(
+  outer: readonly GlobToken[],
+  inner: readonly GlobToken[],
+  options?: GlobSetOptions,
+): boolean {
+  return containment(outer, inner, options) === 'yes';
+}
+
+/** `yes`, `no`, or `unknown` when the search ran out of budget. */
+export function containment(
+  outerTokens: readonly GlobToken[],
+  innerTokens: readonly GlobToken[],
+  options?: GlobSetOptions,
+): 'yes' | 'no' | 'unknown' {
+  const caseInsensitive = options?.caseInsensitive === true;
+  const outerPrepared = prepare(outerTokens, caseInsensitive);
+  const innerPrepared = prepare(innerTokens, caseInsensitive);
+  const symbols = alphabetOf(outerPrepared, innerPrepared);
+  const lookup = symbolLookup(symbols);
+  const outer = new GlobNfa(outerPrepared, lookup);
+  const inner = new GlobNfa(innerPrepared, lookup);
+  const symbolCount = symbols.size + 1;
+  const maxStates = options?.maxStates ?? DEFAULT_MAX_STATES;
+
+  const startOuter = new Set<number>();
+  outer.close(0, startOuter);
+  const startInner = new Set<number>();
+  inner.close(0, startInner);
+
+  const seen = new Set<string>();
+  const queue: [number, number[]][] = [];
+  const visit = (innerState: number, outerStates: Set<number>): boolean => {
+    const sorted = [...outerStates].sort((x, y) => x - y);
+    const key = `${innerState}|${sorted.join(',')}`;
+    if (seen.has(key)) return true;
+    seen.add(key);
+    // The inner NFA can accept here while no outer state does: a counterexample.
+    if (innerState === inner.accepting && !outerStates.has(outer.accepting)) return false;
+    // An outer state followed by nothing but stars accepts every continuation.
+    if (sorted.some((state) => outer.isUniversal(state))) return true;
+    queue.push([innerState, sorted]);
+    return true;
+  };
+
+  for (const innerState of startInner) if (!visit(innerState, startOuter)) return 'no';
+  for (let head = 0; head < queue.length; head += 1) {
+    if (seen.size > maxStates) return 'unknown';
+    const next = queue[head];
+    if (next === undefined) break;
+    const [innerState, outerStates] = next;
+    for (let symbol = 0; symbol < symbolCount; symbol += 1) {
+      const innerNext = new Set<number>();
+      inner.step(innerState, symbol, innerNext);
+      if (innerNext.size === 0) continue;
+      const outerNext = new Set<number>();
+      for (const state of outerStates) outer.step(state, symbol, outerNext);
+      for (const state of innerNext) if (!visit(state, outerNext)) return 'no';
+    }
+  }
+  return 'yes';
+}
+
+/** True when some string matches both globs. */
+export function tokensIntersect(
+  aTokens: readonly GlobToken[],
+  bTokens: readonly GlobToken[],
+  options?: GlobSetOptions,
+): boolean {
+  const caseInsensitive = options?.caseInsensitive === true;
+  const aPrepared = prepare(aTokens, caseInsensitive);
+  const bPrepared = prepare(bTokens, caseInsensitive);
+  const symbols = alphabetOf(aPrepared, bPrepared);
+  const lookup = symbolLookup(symbols);
+  const a = new GlobNfa(aPrepared, lookup);
+  const b = new GlobNfa(bPrepared, lookup);
+  const symbolCount = symbols.size + 1;
+  const width = b.accepting + 1;
+
+  const seen = new Set<number>();
+  const queue: number[] = [];
+  const startA = new Set<number>();
+  a.close(0, startA);
+  const startB = new Set<number>();
+  b.close(0, startB);
+  for (const x of startA) for (const y of startB) queue.push(x * width + y);
+  for (const pair of queue) seen.add(pair);
+  while (queue.length > 0) {
+    const pair = queue.pop();
+    if (pair === undefined) break;
+    const x = Math.floor(pair / width);
+    const y = pair % width;
+    if (x === a.accepting && y === b.accepting) return true;
+    for (let symbol = 0; symbol < symbolCount; symbol += 1) {
+      const nextA = new Set<number>();
+      a.step(x, symbol, nextA);
+      if (nextA.size === 0) continue;
+      const nextB = new Set<number>();
+      b.step(y, symbol, nextB);
+      for (const nx of nextA) {
+        for (const ny of nextB) {
+          const next = nx * width + ny;
+          if (!seen.has(next)) {
+            seen.add(next);
+            queue.push(next);
+          }
+        }
+      }
+    }
+  }
+  return false;
+}
+
+/** The text before the first wildcard, and after the last one (the whole text when it has none). */
+function literalEnds(glob: string): { prefix: string; suffix: string; wild: boolean } {
+  const first = glob.search(/[*?]/);
+  if (first < 0) return { prefix: glob, suffix: glob, wild: false };
+  let last = glob.length - 1;
+  while (glob.charAt(last) !== '*' && glob.charAt(last) !== '?') last -= 1;
+  return { prefix: glob.slice(0, first), suffix: glob.slice(last + 1), wild: true };
+}
+
+function foldText(text: string): string {
+  return text.replace(/[A-Z]/g, (c) => c.toLowerCase());
+}
+
+/**
+ * A necessary condition for containment read off the literal ends, so that the automaton runs only
+ * for plausible pairs (`s3:Get*` against 1,500 patterns of another service costs string compares).
+ * Outer's literal prefix must begin inner's, and its suffix end inner's: inner can put any character
+ * right after its own prefix, which outer would then have to match literally.
+ */
+function endsAllowContainment(outer: string, inner: string): boolean {
+  const o = literalEnds(outer);
+  const i = literalEnds(inner);
+  if (!o.wild) return !i.wild && o.prefix === i.prefix;
+  return i.prefix.startsWith(o.prefix) && i.suffix.endsWith(o.suffix);
+}
+
+/** A necessary condition for a common string: the literal prefixes agree, and so do the suffixes. */
+function endsAllowIntersection(a: string, b: string): boolean {
+  const x = literalEnds(a);
+  const y = literalEnds(b);
+  const agree = (p: string, q: string) => p.startsWith(q) || q.startsWith(p);
+  const agreeEnd = (p: string, q: string) => p.endsWith(q) || q.endsWith(p);
+  return agree(x.prefix, y.prefix) && agreeEnd(x.suffix, y.suffix);
+}
+
+/**
+ * L(inner) ⊆ L(outer): every string `inner` matches, `outer` matches too. Decided on the languages,
+ * never the text (`a*` contains `a?c`). Answers false when the search exceeds `maxStates`.
+ */
+export function globContains(outer: string, inner: string, options?: GlobSetOptions): boolean {
+  if (outer === inner || /^\*+$/.test(outer)) return true;
+  const fold = options?.caseInsensitive === true;
+  const [o, i] = fold ? [foldText(outer), foldText(inner)] : [outer, inner];
+  if (o === i) return true;
+  if (!endsAllowContainment(o, i)) return false;
+  return tokensContain(parseGlob(o), parseGlob(i), options);
+}
+
+/** Whether some string matches both globs. */
+export function globsIntersect(a: string, b: string, options?: GlobSetOptions): boolean {
+  if (a === b) return true;
+  const fold = options?.caseInsensitive === true;
+  const [x, y] = fold ? [foldText(a), foldText(b)] : [a, b];
+  if (x === y) return true;
+  if (!endsAllowIntersection(x, y)) return false;
+  return tokensIntersect(parseGlob(x), parseGlob(y), options);
+}

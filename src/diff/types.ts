@@ -1,0 +1,135 @@
+/** The public shapes of the semantic diff. See docs/diff.md for what each field means to a reviewer. */
+import type { PolicyDocument, PolicyKind } from '../policy/types.js';
+
+/** One parsed policy of a revision and what it is attached to. */
+export interface PolicySetEntry {
+  /**
+   * The IaC address of what the policy belongs to: the role, user or group an identity policy or
+   * permissions boundary is attached to, the resource a resource policy protects, or the role whose
+   * trust policy it is. Policies with the same `principal` and kind family are evaluated together.
+   */
+  principal: string;
+  kind: PolicyKind;
+  policy: PolicyDocument;
+  /** Where the policy came from (a PolicySource id or file), copied onto the grants it yields. */
+  source?: string;
+}
+
+/** One condition key test, as AWS evaluates it: all atoms of a grant must hold (AND), values are OR. */
+export interface ConditionAtom {
+  /** Canonical operator, e.g. `ForAnyValue:StringLikeIfExists`. */
+  operator: string;
+  key: string;
+  /** Sorted, deduplicated. */
+  values: string[];
+}
+
+/**
+ * One (principal, action, resource, conditions) tuple. Grants compare and sort by every field but
+ * `why` and `source`.
+ */
+export interface Grant {
+  effect: 'Allow' | 'Deny';
+  /** The kind of policy the grant comes from. */
+  kind: PolicyKind;
+  /** The entry `principal` (IaC address) whose policies hold the grant. */
+  attachedTo: string;
+  /**
+   * Who is allowed: for identity policies and boundaries the attached principal (same as
+   * `attachedTo`); for resource and trust policies the statement's principal as written
+   * (`*`, `111122223333`, `arn:aws:iam::111122223333:role/x`, `cloudtrail.amazonaws.com`, a
+   * federated provider ARN). A NotPrincipal statement gives `*` with `notPrincipal` set.
+   */
+  principal: string;
+  notPrincipal?: string[];
+  /**
+   * A canonical action name (`s3:GetObject`), an unknown name as written, or, for the actions AWS may
+   * add later, the wildcard pattern that would grant them (`s3:Get*`; `*` with `notAction` set for
+   * a NotAction statement).
+   */
+  action: string;
+  notAction?: string[];
+  /**
+   * The resource pattern as written (trust policies: the role's address). A NotResource statement gives
+   * `*` with `notResource` set, so a reader who ignores `notResource` over-approximates.
+   */
+  resource: string;
+  notResource?: string[];
+  /** The statement's conditions, sorted; empty when unconditional. */
+  conditions: ConditionAtom[];
+  /** Why this grant is listed, when it is not simply "head allows it and base did not". */
+  why?: string;
+  source?: string;
+}
+
+/** What changed in who may assume a role, in words a reviewer can act on. */
+export interface TrustChange {
+  /** The role's IaC address. */
+  role: string;
+  change: 'new-principal' | 'condition-removed' | 'condition-widened' | 'condition-changed';
+  /** The trusted principal as written in head. */
+  principal: string;
+  /** The sts:AssumeRole* actions concerned, sorted. */
+  actions: string[];
+  /** The condition key concerned, for condition changes. */
+  key?: string;
+  /** Base's values of `key` (removed, widened, changed). */
+  before?: string[];
+  /** Head's values of `key` (widened, changed). */
+  after?: string[];
+  /** Certain (`added`) or only possible (`possible`: a condition the diff cannot compare). */
+  certainty: 'added' | 'possible';
+  /** E.g. `+ repo:acme/*:ref:* may now assume AppRole (sub widened from repo:acme/infra:ref:refs/heads/main)`. */
+  message: string;
+}
+
+/** Added grants sharing everything but the action: one row for a human. */
+export interface AddedGroup {
+  certainty: 'added' | 'possible';
+  kind: PolicyKind;
+  attachedTo: string;
+  principal: string;
+  notPrincipal?: string[];
+  resource: string;
+  notResource?: string[];
+  conditions: ConditionAtom[];
+  /** Sorted. Future-action patterns (`s3:Get*`) appear next to the concrete names. */
+  actions: string[];
+  /** Distinct reasons of the grants in the row, sorted. */
+  why: string[];
+}
+
+export interface PolicyDiff {
+  verdict: 'new-access' | 'no-new-access';
+  /** Requests head allows and base did not, for certain. */
+  added: Grant[];
+  /**
+   * Requests base allowed and head does not: the reverse diff, certain and possible together. A new
+   * or widened Deny shows up here as the base Allow grants it now blocks.
+   */
+  removed: Grant[];
+  /** Head may allow these and base may not have; the diff cannot decide (see docs/diff.md). */
+  possiblyAdded: Grant[];
+  trust: TrustChange[];
+  /** `added` then `possiblyAdded`, one row per (principal, resource, conditions). */
+  groups: AddedGroup[];
+}
+
+/** A three-valued answer: `unknown` means the diff cannot decide and reports "possibly". */
+export type Tri = 'yes' | 'no' | 'unknown';
+
+/** Conjunction: `no` wins, then `unknown`. */
+export function allOf(...values: Tri[]): Tri {
+  if (values.includes('no')) return 'no';
+  return values.includes('unknown') ? 'unknown' : 'yes';
+}
+
+/** Disjunction: `yes` wins, then `unknown`. */
+export function anyOf(values: Iterable<Tri>): Tri {
+  let result: Tri = 'no';
+  for (const value of values) {
+    if (value === 'yes') return 'yes';
+    if (value === 'unknown') result = 'unknown';
+  }
+  return result;
+}

@@ -1,0 +1,383 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { conditionsImply } from '../../src/diff/condition-implication.js';
+import { simulate } from '../../src/simulate/simulate.js';
+import type { PolicyDocument, PolicyVersion } from '../../src/policy/types.js';
+import { parse, type Json } from './helpers.js';
+
+function conditions(block: Json, version: PolicyVersion | null = '2012-10-17') {
+  const policy = parse(
+    [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*', Condition: block }],
+    'identity',
+    version,
+  );
+  return { conditions: policy.statements[0]?.conditions ?? [], version: policy.version };
+}
+
+const K = 'aws:PrincipalTag/team';
+
+describe('conditionsImply', () => {
+  it.each<[string, Json, Json, 'yes' | 'no' | 'unknown']>([
+    ['identical atoms', { StringEquals: { [K]: ['a', 'b'] } }, { StringEquals: { [K]: ['b', 'a'] } }, 'yes'],
+    [
+      'keys compare case-insensitively',
+      { StringEquals: { 'AWS:PRINCIPALTAG/TEAM': 'a' } },
+      { StringEquals: { [K]: 'a' } },
+      'yes',
+    ],
+    ['fewer values in head', { StringEquals: { [K]: 'a' } }, { StringEquals: { [K]: ['a', 'b'] } }, 'yes'],
+    ['a value added in head', { StringEquals: { [K]: ['a', 'b'] } }, { StringEquals: { [K]: 'a' } }, 'no'],
+    ['a key missing in head', {}, { StringEquals: { [K]: 'a' } }, 'no'],
+    [
+      'another key in head',
+      { StringEquals: { 'aws:PrincipalTag/role': 'a' } },
+      { StringEquals: { [K]: 'a' } },
+      'no',
+    ],
+    [
+      'extra head keys only narrow',
+      { StringEquals: { [K]: 'a', 'aws:SourceVpc': 'vpc-1' } },
+      { StringEquals: { [K]: 'a' } },
+      'yes',
+    ],
+    ['StringLike contained', { StringLike: { [K]: 'dev-*' } }, { StringLike: { [K]: 'dev*' } }, 'yes'],
+    ['StringLike widened', { StringLike: { [K]: 'd*' } }, { StringLike: { [K]: 'dev*' } }, 'no'],
+    [
+      'StringEquals inside StringLike',
+      { StringEquals: { [K]: ['dev-1', 'dev-2'] } },
+      { StringLike: { [K]: 'dev-?' } },
+      'yes',
+    ],
+    [
+      'StringLike without wildcards inside StringEquals',
+      { StringLike: { [K]: 'dev' } },
+      { StringEquals: { [K]: 'dev' } },
+      'yes',
+    ],
+    ['a StringEquals star is literal', { StringEquals: { [K]: '*' } }, { StringEquals: { [K]: 'a' } }, 'no'],
+    [
+      'IgnoreCase base admits case variants',
+      { StringEquals: { [K]: 'Dev' } },
+      { StringEqualsIgnoreCase: { [K]: 'dev' } },
+      'yes',
+    ],
+    [
+      'IgnoreCase head admits more than a case-sensitive base',
+      { StringEqualsIgnoreCase: { [K]: 'dev' } },
+      { StringEquals: { [K]: 'dev' } },
+      'unknown',
+    ],
+    ['IfExists added', { StringEqualsIfExists: { [K]: 'a' } }, { StringEquals: { [K]: 'a' } }, 'no'],
+    ['IfExists removed', { StringEquals: { [K]: 'a' } }, { StringEqualsIfExists: { [K]: 'a' } }, 'yes'],
+    [
+      'negated: head excludes more',
+      { StringNotEquals: { [K]: ['a', 'b'] } },
+      { StringNotEquals: { [K]: 'a' } },
+      'yes',
+    ],
+    [
+      'negated: head excludes less',
+      { StringNotEquals: { [K]: 'a' } },
+      { StringNotEquals: { [K]: ['a', 'b'] } },
+      'no',
+    ],
+    [
+      'StringNotLike covering a StringNotEquals value',
+      { StringNotLike: { [K]: 'guest*' } },
+      { StringNotEquals: { [K]: 'guest-1' } },
+      'yes',
+    ],
+    [
+      'positive head disjoint from a negated base',
+      { StringEquals: { [K]: 'dev' } },
+      { StringNotEquals: { [K]: 'guest' } },
+      'yes',
+    ],
+    [
+      'positive head meeting a negated base',
+      { StringLike: { [K]: 'g*' } },
+      { StringNotLike: { [K]: 'gu*' } },
+      'no',
+    ],
+    [
+      'negated head against a positive base',
+      { StringNotEquals: { [K]: 'guest' } },
+      { StringEquals: { [K]: 'dev' } },
+      'no',
+    ],
+    [
+      'negated head against a universal IfExists base',
+      { StringNotEquals: { [K]: 'guest' } },
+      { StringLikeIfExists: { [K]: '*' } },
+      'yes',
+    ],
+    [
+      'Null true implies a negated base',
+      { Null: { [K]: 'true' } },
+      { StringNotEquals: { [K]: 'guest' } },
+      'yes',
+    ],
+    ['Null true fails a positive base', { Null: { [K]: 'true' } }, { StringEquals: { [K]: 'dev' } }, 'no'],
+    [
+      'a positive head implies Null false',
+      { StringEquals: { [K]: 'dev' } },
+      { Null: { [K]: 'false' } },
+      'yes',
+    ],
+    [
+      'IfExists does not imply Null false',
+      { StringEqualsIfExists: { [K]: 'dev' } },
+      { Null: { [K]: 'false' } },
+      'no',
+    ],
+    [
+      'Bool equal',
+      { Bool: { 'aws:SecureTransport': 'true' } },
+      { Bool: { 'aws:SecureTransport': 'TRUE' } },
+      'yes',
+    ],
+    [
+      'Bool flipped',
+      { Bool: { 'aws:SecureTransport': 'false' } },
+      { Bool: { 'aws:SecureTransport': 'true' } },
+      'no',
+    ],
+    [
+      'a narrower CIDR',
+      { IpAddress: { 'aws:SourceIp': '10.1.0.0/16' } },
+      { IpAddress: { 'aws:SourceIp': ['192.168.0.0/16', '10.0.0.0/8'] } },
+      'yes',
+    ],
+    [
+      'a wider CIDR',
+      { IpAddress: { 'aws:SourceIp': '10.0.0.0/8' } },
+      { IpAddress: { 'aws:SourceIp': '10.1.0.0/16' } },
+      'no',
+    ],
+    [
+      'NotIpAddress excluding more',
+      { NotIpAddress: { 'aws:SourceIp': '10.0.0.0/8' } },
+      { NotIpAddress: { 'aws:SourceIp': '10.1.0.0/16' } },
+      'yes',
+    ],
+    [
+      'IPv6 text that differs',
+      { IpAddress: { 'aws:SourceIp': '2001:db8::/48' } },
+      { IpAddress: { 'aws:SourceIp': '2001:db8::/32' } },
+      'unknown',
+    ],
+    [
+      'ARN parts compared separately',
+      { ArnLike: { 'aws:SourceArn': 'arn:aws:sns:us-east-1:111122223333:topic-*' } },
+      { ArnLike: { 'aws:SourceArn': 'arn:aws:sns:*:111122223333:*' } },
+      'yes',
+    ],
+    // As one glob `*:*:t` would match `us-east-1:111122223333:a:t`; part by part the resource `a:t` is not `t`.
+    [
+      'an ARN star does not cross a part',
+      { ArnLike: { 'aws:SourceArn': 'arn:aws:sns:us-east-1:111122223333:a:t' } },
+      { ArnLike: { 'aws:SourceArn': 'arn:aws:sns:*:*:t' } },
+      'no',
+    ],
+    [
+      'an ARN value without six parts',
+      { ArnLike: { 'aws:SourceArn': 'arn:aws:sns:x' } },
+      { ArnLike: { 'aws:SourceArn': 'arn:*' } },
+      'unknown',
+    ],
+    [
+      'a numeric bound changed',
+      { NumericLessThan: { 's3:max-keys': '100' } },
+      { NumericLessThan: { 's3:max-keys': '10' } },
+      'unknown',
+    ],
+    [
+      'a date bound changed',
+      { DateLessThan: { 'aws:CurrentTime': '2027-01-01' } },
+      { DateLessThan: { 'aws:CurrentTime': '2026-01-01' } },
+      'unknown',
+    ],
+    ['a numeric condition removed', {}, { NumericLessThan: { 's3:max-keys': '10' } }, 'no'],
+    [
+      'mixed set qualifiers',
+      { 'ForAllValues:StringEquals': { 'aws:TagKeys': 'a' } },
+      { 'ForAnyValue:StringEquals': { 'aws:TagKeys': 'a' } },
+      'unknown',
+    ],
+    [
+      'ForAnyValue with fewer values',
+      { 'ForAnyValue:StringEquals': { 'aws:TagKeys': 'a' } },
+      { 'ForAnyValue:StringEquals': { 'aws:TagKeys': ['a', 'b'] } },
+      'yes',
+    ],
+    [
+      'ForAllValues with more values',
+      { 'ForAllValues:StringEquals': { 'aws:TagKeys': ['a', 'b'] } },
+      { 'ForAllValues:StringEquals': { 'aws:TagKeys': 'a' } },
+      'no',
+    ],
+    [
+      'a policy variable in a head value',
+      { StringEquals: { [K]: '${aws:username}' } },
+      { StringEquals: { [K]: 'alice' } },
+      'unknown',
+    ],
+    [
+      'the same policy variable on both sides',
+      { StringEquals: { [K]: '${aws:username}' } },
+      { StringEquals: { [K]: '${aws:username}' } },
+      'yes',
+    ],
+    ['a policy variable in a base value', {}, { StringEquals: { [K]: '${aws:username}' } }, 'unknown'],
+  ])('%s', (_name, given, required, expected) => {
+    expect(conditionsImply(conditions(given), conditions(required))).toBe(expected);
+  });
+
+  it('reads `${...}` as text without Version 2012-10-17', () => {
+    const given = conditions({ StringEquals: { [K]: '${aws:username}' } }, null);
+    expect(conditionsImply(given, conditions({ StringLike: { [K]: '$*' } }, null))).toBe('yes');
+  });
+});
+
+/**
+ * Whenever the module says "yes", every request context (of a small universe) that satisfies the head
+ * conditions satisfies the base conditions too, as the simulator evaluates them.
+ */
+describe('conditionsImply against the simulator', () => {
+  const KEY = 'aws:PrincipalTag/team';
+  const operators = [
+    'StringEquals',
+    'StringNotEquals',
+    'StringLike',
+    'StringNotLike',
+    'StringEqualsIgnoreCase',
+    'StringNotEqualsIgnoreCase',
+    'StringEqualsIfExists',
+    'StringLikeIfExists',
+    'StringNotLikeIfExists',
+    'Null',
+  ];
+  const values = ['dev', 'Dev', 'ops', 'd*', '*', 'd?v', 'o*'];
+  const atom = fc.tuple(
+    fc.constantFrom(...operators),
+    fc.uniqueArray(fc.constantFrom(...values), { minLength: 1, maxLength: 2 }),
+  );
+  const block = fc.array(atom, { maxLength: 2 }).map((atoms) => {
+    const result: Record<string, Record<string, string[]>> = {};
+    for (const [operator, vals] of atoms) {
+      // One entry per operator and key, as JSON allows.
+      result[operator] = { [KEY]: operator === 'Null' ? [vals[0] === 'dev' ? 'true' : 'false'] : vals };
+    }
+    return result;
+  });
+  const contexts: (string | undefined)[] = [
+    undefined,
+    '',
+    'dev',
+    'DEV',
+    'Dev',
+    'ops',
+    'OPS',
+    'o*',
+    'd*',
+    'd?v',
+    '*',
+    'dxv',
+    'other',
+  ];
+
+  function holds(block: Json, team: string | undefined): boolean {
+    const policy: PolicyDocument = parse(
+      [
+        {
+          Effect: 'Allow',
+          Action: 's3:GetObject',
+          Resource: '*',
+          ...(Object.keys(block).length > 0 ? { Condition: block } : {}),
+        },
+      ],
+      'identity',
+    );
+    const context: Record<string, string> = team === undefined ? {} : { [KEY]: team };
+    return (
+      simulate({ identity: [policy] }, { action: 's3:GetObject', resource: '*', context }).decision ===
+      'allowed'
+    );
+  }
+
+  it('never proves an implication a context refutes', () => {
+    fc.assert(
+      fc.property(block, block, (given, required) => {
+        const answer = conditionsImply(conditions(given), conditions(required));
+        if (answer !== 'yes') return;
+        for (const team of contexts) {
+          if (holds(given, team) && !holds(required, team)) {
+            expect.fail(`${JSON.stringify({ given, required, team })}: head holds, base does not`);
+          }
+        }
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('holds for set operators over a multi-valued key', () => {
+    const TAGS = 'aws:TagKeys';
+    const setOperators = [
+      'ForAnyValue:StringEquals',
+      'ForAllValues:StringEquals',
+      'ForAnyValue:StringLike',
+      'ForAllValues:StringLike',
+      'ForAllValues:StringNotEquals',
+      'ForAnyValue:StringEqualsIfExists',
+      'StringEquals',
+    ];
+    const setBlock = fc
+      .array(
+        fc.tuple(
+          fc.constantFrom(...setOperators),
+          fc.uniqueArray(fc.constantFrom('a', 'b', 'a*', '*'), { minLength: 1, maxLength: 2 }),
+        ),
+        { maxLength: 2 },
+      )
+      .map((atoms) => Object.fromEntries(atoms.map(([operator, vals]) => [operator, { [TAGS]: vals }])));
+    const tagSets: (string[] | undefined)[] = [
+      undefined,
+      [],
+      ['a'],
+      ['b'],
+      ['a', 'b'],
+      ['ab'],
+      ['a', 'c'],
+      ['c'],
+    ];
+    const holdsFor = (block: Json, tags: string[] | undefined): boolean => {
+      const policy = parse(
+        [
+          {
+            Effect: 'Allow',
+            Action: 's3:GetObject',
+            Resource: '*',
+            ...(Object.keys(block).length > 0 ? { Condition: block } : {}),
+          },
+        ],
+        'identity',
+      );
+      const context: Record<string, string[]> = tags === undefined ? {} : { [TAGS]: tags };
+      return (
+        simulate({ identity: [policy] }, { action: 's3:GetObject', resource: '*', context }).decision ===
+        'allowed'
+      );
+    };
+    fc.assert(
+      fc.property(setBlock, setBlock, (given, required) => {
+        if (conditionsImply(conditions(given), conditions(required)) !== 'yes') return;
+        for (const tags of tagSets) {
+          if (holdsFor(given, tags) && !holdsFor(required, tags)) {
+            expect.fail(`${JSON.stringify({ given, required, tags })}: head holds, base does not`);
+          }
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});

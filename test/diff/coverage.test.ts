@@ -1,0 +1,214 @@
+import { describe, expect, it } from 'vitest';
+import { loadCatalog } from '../../src/catalog/index.js';
+import { ActionSpecs, coversFuture, futureActions, overlapsFuture } from '../../src/diff/action-coverage.js';
+import {
+  principalCovers,
+  principalSpecCovers,
+  principalSpecsOverlap,
+} from '../../src/diff/principal-coverage.js';
+import { ResourceCoverage, type ResourceSpec } from '../../src/diff/resource-coverage.js';
+import { classifyPrincipal } from '../../src/policy/principal.js';
+import type { Principal, PrincipalType } from '../../src/policy/types.js';
+
+const specs = ActionSpecs.for(loadCatalog());
+
+describe('future actions', () => {
+  it.each<[string, 'in' | 'notIn', string[], string[]]>([
+    ['an explicit list has none', 'in', ['s3:GetObject', 's3:PutObject'], []],
+    [
+      'one per wildcard, case-insensitively deduplicated',
+      'in',
+      ['s3:Get*', 'S3:GET*', 's3:PutObject', 'ec2:Describe?pc*'],
+      ['s3:Get*', 'ec2:Describe?pc*'],
+    ],
+    ['NotAction has one for everything else', 'notIn', ['iam:*'], ['* except iam:*']],
+  ])('%s', (_name, mode, patterns, expected) => {
+    const futures = futureActions(specs.spec(mode, patterns));
+    expect(
+      futures.map((f) => (f.notAction ? `${f.pattern} except ${f.notAction.join(',')}` : f.pattern)),
+    ).toEqual(expected);
+  });
+
+  it.each<[string, 'in' | 'notIn', string[], { pattern: string; notAction?: string[] }, boolean]>([
+    ['a containing wildcard', 'in', ['s3:*'], { pattern: 's3:Get*' }, true],
+    ['case does not matter', 'in', ['S3:GET*'], { pattern: 's3:GetObject*' }, true],
+    [
+      'an explicit list never covers a wildcard',
+      'in',
+      ['s3:GetObject', 's3:GetObjectAcl'],
+      { pattern: 's3:GetObject*' },
+      false,
+    ],
+    ['a narrower wildcard', 'in', ['s3:GetObject*'], { pattern: 's3:Get*' }, false],
+    ['NotAction covers what it does not name', 'notIn', ['iam:*'], { pattern: 's3:*' }, true],
+    ['NotAction does not cover what it names', 'notIn', ['iam:Create*'], { pattern: 'iam:*' }, false],
+    ['`*` covers NotAction', 'in', ['*'], { pattern: '*', notAction: ['iam:*'] }, true],
+    [
+      'NotAction naming less covers NotAction naming more',
+      'notIn',
+      ['iam:*'],
+      { pattern: '*', notAction: ['iam:*', 's3:*'] },
+      true,
+    ],
+    [
+      'NotAction naming more does not cover NotAction naming less',
+      'notIn',
+      ['iam:*', 's3:*'],
+      { pattern: '*', notAction: ['iam:*'] },
+      false,
+    ],
+  ])('coversFuture: %s', (_name, mode, patterns, future, expected) => {
+    expect(coversFuture(specs.spec(mode, patterns), future)).toBe(expected);
+  });
+
+  it.each<[string, 'in' | 'notIn', string[], { pattern: string; notAction?: string[] }, boolean]>([
+    ['a known explicit name is no future action', 'in', ['s3:DeleteObject'], { pattern: 's3:*' }, false],
+    ['an unknown explicit name may be one', 'in', ['s3:DeleteEverything'], { pattern: 's3:*' }, true],
+    ['overlapping wildcards', 'in', ['s3:Delete*'], { pattern: 's3:*Object' }, true],
+    ['disjoint wildcards', 'in', ['s3:Delete*'], { pattern: 's3:Get*' }, false],
+    ['NotAction swallowing the pattern', 'notIn', ['s3:*'], { pattern: 's3:Get*' }, false],
+  ])('overlapsFuture: %s', (_name, mode, patterns, future, expected) => {
+    expect(overlapsFuture(specs.spec(mode, patterns), future, (n) => specs.isKnown(n))).toBe(expected);
+  });
+
+  it('classifies actions by the statements that include them', () => {
+    const names = specs.names(specs.spec('in', ['s3:GetObject*', 's3:PutObject']));
+    const classes = specs.classify(names, [
+      specs.spec('in', ['s3:GetObject']),
+      specs.spec('notIn', ['s3:Put*']),
+    ]);
+    expect(classes).toEqual([
+      ['s3:GetObject'],
+      names.filter((n) => n.startsWith('s3:GetObject') && n !== 's3:GetObject'),
+      ['s3:PutObject'],
+    ]);
+  });
+});
+
+describe('resource coverage', () => {
+  const resources = new ResourceCoverage();
+  const inList = (...patterns: string[]): ResourceSpec => ({ mode: 'in', patterns, version: '2012-10-17' });
+  const notIn = (...patterns: string[]): ResourceSpec => ({ mode: 'notIn', patterns, version: '2012-10-17' });
+
+  it.each<[string, ResourceSpec, ResourceSpec, 'yes' | 'no' | 'unknown']>([
+    ['a containing glob', inList('arn:aws:s3:::b/*'), inList('arn:aws:s3:::b/x/*'), 'yes'],
+    [
+      'every inner pattern needs a home',
+      inList('arn:aws:s3:::b/*'),
+      inList('arn:aws:s3:::b/x', 'arn:aws:s3:::c/x'),
+      'no',
+    ],
+    ['NotResource inside `*`', inList('*'), notIn('arn:aws:s3:::secret/*'), 'yes'],
+    ['NotResource not inside a bucket', inList('arn:aws:s3:::*'), notIn('arn:aws:s3:::secret/*'), 'no'],
+    [
+      'a pattern outside the excluded ones',
+      notIn('arn:aws:s3:::secret/*'),
+      inList('arn:aws:s3:::public/*'),
+      'yes',
+    ],
+    ['a pattern meeting an excluded one', notIn('arn:aws:s3:::secret/*'), inList('arn:aws:s3:::s*'), 'no'],
+    [
+      'NotResource excluding less covers more',
+      notIn('arn:aws:s3:::secret/*'),
+      notIn('arn:aws:s3:::secret/a/*', 'arn:aws:s3:::secret/*'),
+      'yes',
+    ],
+    [
+      'NotResource excluding more covers less',
+      notIn('arn:aws:s3:::secret/*', 'arn:aws:s3:::x'),
+      notIn('arn:aws:s3:::secret/*'),
+      'no',
+    ],
+    [
+      'a variable inside a wildcard',
+      inList('arn:aws:s3:::home/*'),
+      inList('arn:aws:s3:::home/${aws:username}'),
+      'yes',
+    ],
+    [
+      'a variable outside a literal',
+      inList('arn:aws:s3:::home/alice'),
+      inList('arn:aws:s3:::home/${aws:username}'),
+      'unknown',
+    ],
+    [
+      'a variable on the covering side',
+      inList('arn:aws:s3:::home/${aws:username}/*'),
+      inList('arn:aws:s3:::home/alice/x'),
+      'unknown',
+    ],
+    ['`${*}` is a literal star', inList('arn:aws:s3:::b/${*}'), inList('arn:aws:s3:::b/x'), 'no'],
+    [
+      'the same variable text',
+      inList('arn:aws:s3:::home/${aws:username}/*'),
+      inList('arn:aws:s3:::home/${aws:username}/*'),
+      'yes',
+    ],
+  ])('%s', (_name, outer, inner, expected) => {
+    expect(resources.covers(outer, inner)).toBe(expected);
+  });
+
+  it.each<[string, ResourceSpec, ResourceSpec, boolean]>([
+    ['disjoint buckets', inList('arn:aws:s3:::a/*'), inList('arn:aws:s3:::b/*'), false],
+    ['a prefix and its bucket', inList('arn:aws:s3:::a/*'), inList('arn:aws:s3:::a/x/*'), true],
+    ['a pattern wholly excluded', inList('arn:aws:s3:::secret/x'), notIn('arn:aws:s3:::secret/*'), false],
+    ['a pattern partly excluded', inList('arn:aws:s3:::*'), notIn('arn:aws:s3:::secret/*'), true],
+    ['two NotResources', notIn('a'), notIn('b'), true],
+  ])('overlaps: %s', (_name, a, b, expected) => {
+    expect(resources.overlaps(a, b)).toBe(expected);
+    expect(resources.overlaps(b, a)).toBe(expected);
+  });
+});
+
+describe('principal coverage', () => {
+  const p = (type: PrincipalType, value: string): Principal => ({
+    type,
+    value,
+    class: classifyPrincipal(type, value),
+    path: '',
+  });
+  const role = p('AWS', 'arn:aws:iam::111122223333:role/a');
+
+  it.each<[string, Principal, Principal, boolean]>([
+    ['`*` covers anyone', p('AWS', '*'), p('Service', 'cloudtrail.amazonaws.com'), true],
+    ['an account id covers its roles', p('AWS', '111122223333'), role, true],
+    ['an account root covers its roles', p('AWS', 'arn:aws:iam::111122223333:root'), role, true],
+    [
+      'an account id and its root are the same',
+      p('AWS', '111122223333'),
+      p('AWS', 'arn:aws:iam::111122223333:root'),
+      true,
+    ],
+    ['another account does not', p('AWS', '444455556666'), role, false],
+    ['a role does not cover its account', role, p('AWS', '111122223333'), false],
+    ['a role covers itself', role, p('AWS', 'arn:aws:iam::111122223333:role/a'), true],
+    [
+      'a service is not an AWS principal',
+      p('AWS', '111122223333'),
+      p('Service', 'lambda.amazonaws.com'),
+      false,
+    ],
+  ])('%s', (_name, outer, inner, expected) => {
+    expect(principalCovers(outer, inner)).toBe(expected);
+  });
+
+  it('reads NotPrincipal as everyone but a list', () => {
+    const account = p('AWS', '111122223333');
+    const everyoneButA = { mode: 'notIn' as const, principals: [role] };
+    const everyoneButAAndItsAccount = { mode: 'notIn' as const, principals: [role, account] };
+    const other = { mode: 'in' as const, principals: [p('AWS', 'arn:aws:iam::111122223333:role/b')] };
+    expect(principalSpecCovers(everyoneButA, other)).toBe(true);
+    expect(principalSpecCovers(everyoneButA, { mode: 'in', principals: [role] })).toBe(false);
+    expect(principalSpecCovers(everyoneButA, { mode: 'in', principals: [account] })).toBe(false);
+    expect(principalSpecsOverlap(everyoneButA, other)).toBe(true);
+    // AWS also checks a role at its account's level: listing the role alone does not exclude it.
+    expect(principalSpecsOverlap(everyoneButA, { mode: 'in', principals: [role] })).toBe(true);
+    expect(principalSpecsOverlap(everyoneButAAndItsAccount, { mode: 'in', principals: [role] })).toBe(false);
+  });
+
+  it('an account covers its roles for reach, not for what an Allow grants on its own', () => {
+    const account = { mode: 'in' as const, principals: [p('AWS', '111122223333')] };
+    expect(principalSpecCovers(account, { mode: 'in', principals: [role] })).toBe(true);
+    expect(principalSpecCovers(account, { mode: 'in', principals: [role] }, false)).toBe(false);
+  });
+});
