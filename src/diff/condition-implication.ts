@@ -15,7 +15,7 @@ import { isNegatedOperator } from '../policy/condition-operators.js';
 import { usesPolicyVariables } from '../policy/policy-variables.js';
 import type { Condition, PolicyVersion } from '../policy/types.js';
 import { containment, parseGlob, tokensIntersect, type GlobToken } from './glob-sets.js';
-import type { Tri } from './types.js';
+import { type Tri, everyTri, someTri } from './types.js';
 
 /** Conditions of one statement with the version that decides whether `${...}` is a variable. */
 export interface ConditionSet {
@@ -222,26 +222,6 @@ function valuesMeet(a: Atom, av: string, b: Atom, bv: string, ignoreCase: boolea
     return x.every((part, k) => tokensIntersect(parseGlob(part), parseGlob(y[k] ?? '')));
   }
   return tokensIntersect(valueTokens(a, av), valueTokens(b, bv), { caseInsensitive: ignoreCase });
-}
-
-function someTri<T>(items: readonly T[], test: (item: T) => Tri): Tri {
-  let result: Tri = 'no';
-  for (const item of items) {
-    const answer = test(item);
-    if (answer === 'yes') return 'yes';
-    if (answer === 'unknown') result = 'unknown';
-  }
-  return result;
-}
-
-function everyTri<T>(items: readonly T[], test: (item: T) => Tri): Tri {
-  let result: Tri = 'yes';
-  for (const item of items) {
-    const answer = test(item);
-    if (answer === 'no') return 'no';
-    if (answer === 'unknown') result = 'unknown';
-  }
-  return result;
 }
 
 function textImplies(h: Atom, b: Atom): Tri {

@@ -16,7 +16,7 @@ import {
 } from '../policy/policy-variables.js';
 import type { PolicyVersion } from '../policy/types.js';
 import { containment, parseGlob, tokensIntersect, type GlobToken } from './glob-sets.js';
-import type { Tri } from './types.js';
+import { type Tri, everyTri, someTri } from './types.js';
 
 export interface ResourceSpec {
   mode: 'in' | 'notIn';
@@ -88,26 +88,26 @@ export class ResourceCoverage {
     if (outer.mode === 'in' && inner.mode === 'in') {
       // The same text is the common case between two revisions and needs no automaton.
       const texts = new Set(outers.map((o) => `${o.variables ? 'v' : 'l'}${o.text}`));
-      return every(inners, (i) =>
+      return everyTri(inners, (i) =>
         texts.has(`${i.variables ? 'v' : 'l'}${i.text}`)
           ? 'yes'
-          : some(outers, (o) => this.patternContains(o, i)),
+          : someTri(outers, (o) => this.patternContains(o, i)),
       );
     }
     if (outer.mode === 'in') {
       // Everything but X fits inside one pattern only when that pattern is universal.
-      return some(outers, (o) => this.patternContains(o, UNIVERSAL));
+      return someTri(outers, (o) => this.patternContains(o, UNIVERSAL));
     }
     if (inner.mode === 'in') {
       // A pattern is inside "everything but X'" when it meets no pattern of X'.
-      return every(inners, (i) => {
+      return everyTri(inners, (i) => {
         const meets = outers.some((x) => this.patternsIntersect(x, i));
         if (!meets) return 'yes';
         return i.variables || outers.some((x) => x.variables) ? 'unknown' : 'no';
       });
     }
     // Everything but X is inside everything but X' when X' ⊆ X.
-    return every(outers, (x) => some(inners, (y) => this.patternContains(y, x)));
+    return everyTri(outers, (x) => someTri(inners, (y) => this.patternContains(y, x)));
   }
 
   /** Whether the two sets may share a resource (over-approximation: `true` when unsure). */
@@ -122,26 +122,6 @@ export class ResourceCoverage {
     const bs = this.list(b);
     return this.list(a).some((p) => bs.some((q) => this.patternsIntersect(p, q)));
   }
-}
-
-function some<T>(items: readonly T[], test: (item: T) => Tri): Tri {
-  let result: Tri = 'no';
-  for (const item of items) {
-    const answer = test(item);
-    if (answer === 'yes') return 'yes';
-    if (answer === 'unknown') result = 'unknown';
-  }
-  return result;
-}
-
-function every<T>(items: readonly T[], test: (item: T) => Tri): Tri {
-  let result: Tri = 'yes';
-  for (const item of items) {
-    const answer = test(item);
-    if (answer === 'no') return 'no';
-    if (answer === 'unknown') result = 'unknown';
-  }
-  return result;
 }
 
 /** Tokens with each policy variable as `*` and each special as its literal character. */

@@ -133,3 +133,25 @@ export function anyOf(values: Iterable<Tri>): Tri {
   }
   return result;
 }
+
+/** Whether some item passes: `yes` if any does, else `unknown` if any might, else `no`. */
+export function someTri<T>(items: readonly T[], test: (item: T) => Tri): Tri {
+  let result: Tri = 'no';
+  for (const item of items) {
+    const answer = test(item);
+    if (answer === 'yes') return 'yes';
+    if (answer === 'unknown') result = 'unknown';
+  }
+  return result;
+}
+
+/** Whether every item passes: `no` if any fails, else `unknown` if any might not, else `yes`. */
+export function everyTri<T>(items: readonly T[], test: (item: T) => Tri): Tri {
+  let result: Tri = 'yes';
+  for (const item of items) {
+    const answer = test(item);
+    if (answer === 'no') return 'no';
+    if (answer === 'unknown') result = 'unknown';
+  }
+  return result;
+}
