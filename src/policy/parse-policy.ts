@@ -43,8 +43,13 @@ const STATEMENT_KEYS = new Set([
   'Condition',
 ]);
 
-/** `*`, or `service:action` where either part may hold wildcards. */
-const ACTION_SYNTAX = /^(\*|[A-Za-z0-9*?-]+:[A-Za-z0-9*?_-]+)$/;
+/**
+ * `*`, or `service:action` where either part may hold wildcards. Whitespace around the parts is
+ * tolerated because AWS accepted it: its own managed policies have shipped `"lambda:ListFunctions "`
+ * and `"ec2: DescribeAccountAttributes"`. Such a name is kept as written, so `unknown-action`
+ * still points at it.
+ */
+const ACTION_SYNTAX = /^\s*(\*|[A-Za-z0-9*?-]+\s*:\s*[A-Za-z0-9*?_-]+)\s*$/;
 
 export function parsePolicy(input: unknown, options: ParseOptions = {}): ParseResult {
   let value = input;

@@ -75,6 +75,13 @@ describe('parsePolicy: every JSON shape AWS accepts', () => {
     expect(s?.[field as 'notAction']?.values).toEqual(values);
   });
 
+  it('accepts action names with stray whitespace, as AWS did in its own managed policies', () => {
+    const s = parsed({
+      Statement: { ...allow, Action: ['lambda:ListFunctions ', 'ec2: DescribeAccountAttributes'] },
+    }).statements[0];
+    expect(s?.action?.values).toEqual(['lambda:ListFunctions ', 'ec2: DescribeAccountAttributes']);
+  });
+
   it('accepts the 2008-10-17 version', () => {
     expect(parsed({ Version: '2008-10-17', Statement: allow }).version).toBe('2008-10-17');
   });
