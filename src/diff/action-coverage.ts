@@ -5,6 +5,7 @@
  * Each wildcard pattern therefore stands for one symbolic "future" action: the names it matches that
  * the catalog does not have. Future actions compare by glob containment, case-insensitively.
  */
+import { compareText } from '../util/compare-text.js';
 import type { Catalog } from '../catalog/index.js';
 import { hasWildcard, matchesAction } from '../policy/glob.js';
 import type { Statement } from '../policy/types.js';
@@ -225,11 +226,6 @@ export class ActionSpecs {
     const matched = spec.patterns.some((pattern) => matchesAction(pattern, name));
     return spec.mode === 'in' ? matched : !matched;
   }
-}
-
-export function compareText(a: string, b: string): number {
-  if (a === b) return 0;
-  return a < b ? -1 : 1;
 }
 
 /** The future actions a spec grants: one per wildcard pattern, or one for a whole NotAction. */

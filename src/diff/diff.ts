@@ -18,7 +18,8 @@
  */
 import { loadCatalog, type Catalog } from '../catalog/index.js';
 import type { Principal } from '../policy/types.js';
-import { ActionSpecs, FUTURE_ACTIONS_WHY, compareText, futureActions } from './action-coverage.js';
+import { compareText } from '../util/compare-text.js';
+import { ActionSpecs, FUTURE_ACTIONS_WHY, futureActions } from './action-coverage.js';
 import { conditionAtoms, GrantSet } from './grants.js';
 import { groupGrants } from './group-grants.js';
 import {

@@ -1,6 +1,6 @@
 /** Canonical grants: condition atoms in one order, one identity per grant, one sort order. */
 import type { Condition } from '../policy/types.js';
-import { compareText } from './action-coverage.js';
+import { compareText } from '../util/compare-text.js';
 import type { ConditionAtom, Grant } from './types.js';
 
 export function conditionAtoms(conditions: readonly Condition[]): ConditionAtom[] {

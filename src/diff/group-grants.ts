@@ -2,7 +2,7 @@
  * Grants for humans: one row per (principal, resource, conditions) with its actions, so widening
  * `s3:GetObject` to `s3:Get*` reads as one row of 63 actions rather than 63 rows.
  */
-import { compareText } from './action-coverage.js';
+import { compareText } from '../util/compare-text.js';
 import { conditionsKey, grantKey } from './grants.js';
 import type { AddedGroup, Grant } from './types.js';
 

@@ -3,7 +3,7 @@
  * condition (sts:ExternalId, `<oidc-provider>:sub` and `:aud`, aws:PrincipalOrgID, ...) that head
  * removed or widened. The grants themselves are also in the diff's `added`; this explains them.
  */
-import { compareText } from './action-coverage.js';
+import { compareText } from '../util/compare-text.js';
 import { conditionsImply } from './condition-implication.js';
 import { compilePolicySet, type CompiledStatement, type StatementGroup } from './policy-set.js';
 import type { Coverage, GrantShape } from './statement-coverage.js';

@@ -3,6 +3,7 @@
  * non-blocking and suppressed, and the counts, so that text, JSON, SARIF and markdown never
  * disagree with each other or with the exit code.
  */
+import { compareText, naturalCompare } from '../util/compare-text.js';
 import type { PolicySource, SourceLocation } from '../extract/types.js';
 import type { Finding, Severity } from '../rules/types.js';
 import type { CheckReport, Verdict } from './types.js';
@@ -131,27 +132,4 @@ function compareFile(a: string | undefined, b: string | undefined): number {
   if (a === undefined) return 1;
   if (b === undefined) return -1;
   return naturalCompare(a, b);
-}
-
-/** Code-point order: `localeCompare` would make the output depend on the machine's locale. */
-export function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** `Statement[2]` before `Statement[10]`, `Policies[9]` before `Policies[10]`. */
-export function naturalCompare(a: string, b: string): number {
-  const left = a.split(/(\d+)/);
-  const right = b.split(/(\d+)/);
-  for (let i = 0; i < Math.min(left.length, right.length); i++) {
-    const x = left[i] ?? '';
-    const y = right[i] ?? '';
-    if (x === y) continue;
-    // split() with a capture group puts digit runs at odd indexes.
-    if (i % 2 === 1) {
-      const digits = x.replace(/^0+/, '').length - y.replace(/^0+/, '').length;
-      if (digits !== 0) return digits;
-    }
-    return compareText(x, y);
-  }
-  return left.length - right.length;
 }

@@ -7,6 +7,7 @@ import { type Catalog, loadCatalog } from '../catalog/index.js';
 import type { PolicySource } from '../extract/types.js';
 import { parsePolicy } from '../policy/parse-policy.js';
 import type { PolicyProblem } from '../policy/types.js';
+import { compareText, naturalCompare } from '../util/compare-text.js';
 import type { Finding, ParsedSource, Rule, RuleHit, RuleSettings } from './types.js';
 
 export interface LintOptions {
@@ -83,43 +84,7 @@ export function lintSources(sources: readonly PolicySource[], options: LintOptio
   return findings.sort(
     (a, b) =>
       (order.get(a.source.id) ?? 0) - (order.get(b.source.id) ?? 0) ||
-      comparePaths(a.path, b.path) ||
+      naturalCompare(a.path, b.path) ||
       compareText(a.ruleId, b.ruleId),
   );
-}
-
-/**
- * `Statement[2]` before `Statement[10]`: runs of digits compare as numbers, everything else by
- * code unit. (Not Intl.Collator: loading ICU costs ~30 ms of start-up.)
- */
-export function comparePaths(a: string, b: string): number {
-  let i = 0;
-  let j = 0;
-  while (i < a.length && j < b.length) {
-    const x = a.charCodeAt(i);
-    const y = b.charCodeAt(j);
-    if (isDigit(x) && isDigit(y)) {
-      let endA = i;
-      let endB = j;
-      while (endA < a.length && isDigit(a.charCodeAt(endA))) endA++;
-      while (endB < b.length && isDigit(b.charCodeAt(endB))) endB++;
-      const difference = Number(a.slice(i, endA)) - Number(b.slice(j, endB));
-      if (difference !== 0) return difference;
-      i = endA;
-      j = endB;
-    } else {
-      if (x !== y) return x - y;
-      i++;
-      j++;
-    }
-  }
-  return a.length - i - (b.length - j);
-}
-
-function isDigit(code: number): boolean {
-  return code >= 48 && code <= 57;
-}
-
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
