@@ -15,6 +15,7 @@ import type {
 } from '../diff/types.js';
 import type { PolicySource } from '../extract/types.js';
 import { formatProblem } from '../policy/json-path.js';
+import { codeSpan, escapeMarkdown } from '../report/render-markdown.js';
 import { parsePolicy } from '../policy/parse-policy.js';
 import { type ExpandedIo, EXIT_BLOCKING, EXIT_OK, EXIT_USAGE } from './io.js';
 import { readSources } from './read-sources.js';
@@ -208,10 +209,6 @@ function renderText(result: PolicyDiff, color: boolean): string {
   return `${lines.join('\n')}\n`;
 }
 
-function escapeCell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\*/g, '\\*').replace(/</g, '&lt;');
-}
-
 function renderMarkdown(result: PolicyDiff): string {
   const lines = [
     result.verdict === 'new-access'
@@ -226,18 +223,23 @@ function renderMarkdown(result: PolicyDiff): string {
         ? `every resource except ${group.notResource.join(', ')}`
         : group.resource;
       lines.push(
-        `| ${group.certainty === 'added' ? '+' : '?'} | \`${group.attachedTo}\` | ${escapeCell(group.actions.join(', '))} | \`${where}\` | ${escapeCell(conditionText(group.conditions)) || '—'} |`,
+        `| ${group.certainty === 'added' ? '+' : '?'} | ${codeSpan(group.attachedTo)} | ${escapeMarkdown(group.actions.join(', '))} | ${codeSpan(where)} | ${escapeMarkdown(conditionText(group.conditions)) || '—'} |`,
       );
     }
     lines.push('');
   }
   if (result.trust.length > 0)
-    lines.push('**Trust**', '', ...result.trust.map((t: TrustChange) => `- ${escapeCell(t.message)}`), '');
+    lines.push(
+      '**Trust**',
+      '',
+      ...result.trust.map((t: TrustChange) => `- ${escapeMarkdown(t.message)}`),
+      '',
+    );
   if (result.removed.length > 0) {
     lines.push(
       '<details><summary>Removed access</summary>',
       '',
-      ...removedRows(result.removed).map((row) => `- ${escapeCell(row)}`),
+      ...removedRows(result.removed).map((row) => `- ${escapeMarkdown(row)}`),
       '',
       '</details>',
       '',
