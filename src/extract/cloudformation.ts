@@ -15,10 +15,7 @@ import { lambdaPermissionPolicy } from './lambda-permission.js';
 import { providerArn, providerHost, substituteProviderReferences } from './oidc-provider-references.js';
 import { SourceList } from './source-list.js';
 import type { PolicySource } from './types.js';
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+import { isRecord } from '../util/is-record.js';
 
 interface Resource {
   logicalId: string;

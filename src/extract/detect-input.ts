@@ -3,6 +3,7 @@
  * `*.template.json`, CDKTF `cdk.tf.json`, and `pulumi preview --json` goes wherever it is piped.
  */
 import { parseInputText } from './input-document.js';
+import { isRecord } from '../util/is-record.js';
 
 export type InputKind = 'policy' | 'cloudformation' | 'terraform' | 'pulumi-preview';
 
@@ -13,10 +14,6 @@ export type InputKind = 'policy' | 'cloudformation' | 'terraform' | 'pulumi-prev
 export function detectInputKind(text: string, fileName: string): InputKind | undefined {
   const parsed = parseInputText(text, fileName);
   return parsed.ok ? kindOfValue(parsed.input.value) : undefined;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Terraform resource and data source types: `aws_iam_role`, `google_project_iam_member`. */

@@ -13,6 +13,7 @@
 import type { ScalarTag, CollectionTag } from 'yaml';
 import { childPath } from '../policy/json-path.js';
 import type { PolicyProblem } from '../policy/types.js';
+import { isRecord } from '../util/is-record.js';
 
 export interface IntrinsicContext {
   /** The template's `Mappings`, for `Fn::FindInMap` with literal keys. */
@@ -28,10 +29,6 @@ export interface ResolvedValue {
 /** `{"Ref": "AWS::NoValue"}` removes the property or list entry that holds it. */
 const NO_VALUE: unique symbol = Symbol('AWS::NoValue');
 type Resolved = unknown;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** The name of the intrinsic function `value` calls, if it is one: a one-key object `Ref` or `Fn::*`. */
 export function intrinsicName(value: unknown): string | undefined {

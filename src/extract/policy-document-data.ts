@@ -12,6 +12,7 @@ import { childPath } from '../policy/json-path.js';
 import type { PolicyProblem } from '../policy/types.js';
 import { parseJsonText } from '../policy/json-text.js';
 import { soleInterpolation, unescapeTemplate } from './hcl-jsonencode.js';
+import { isRecord } from '../util/is-record.js';
 
 export interface RenderedPolicy {
   document: Record<string, unknown>;
@@ -21,10 +22,6 @@ export interface RenderedPolicy {
 
 /** Finds another `data.aws_iam_policy_document` block by name, for source and override documents. */
 export type PolicyDocumentLookup = (name: string) => Record<string, unknown> | undefined;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** Terraform JSON writes a nested block as one object or as a list of them. */
 function blocks(value: unknown): Record<string, unknown>[] {

@@ -17,6 +17,7 @@ import { type InputDocument, type PathSegment, joinPath, pathText, valueAt } fro
 import { lambdaPermissionPolicy } from './lambda-permission.js';
 import { SourceList } from './source-list.js';
 import type { PolicySource } from './types.js';
+import { isRecord } from '../util/is-record.js';
 
 /** What the Pulumi engine writes for a value that is only known after deployment. */
 export const PULUMI_UNKNOWN = '04da6b54-80e4-46f7-96ec-b56ff0331ba9';
@@ -74,10 +75,6 @@ const ATTACHMENTS: Record<string, { input: string; type: string }[]> = {
     { input: 'groups', type: GROUP },
   ],
 };
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 interface PulumiResource {
   urn: string;

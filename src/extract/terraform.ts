@@ -18,10 +18,7 @@ import { providerArn, providerHost, substituteProviderReferences } from './oidc-
 import { policyDocumentReference, renderPolicyDocumentData } from './policy-document-data.js';
 import { SourceList } from './source-list.js';
 import type { PolicySource } from './types.js';
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+import { isRecord } from '../util/is-record.js';
 
 interface Block {
   /** `aws_iam_role.app` */

@@ -19,6 +19,7 @@ import type {
   PrincipalType,
   Statement,
 } from './types.js';
+import { isRecord } from '../util/is-record.js';
 
 export interface ParseOptions {
   /**
@@ -69,10 +70,6 @@ function describe(value: unknown): string {
   if (typeof value === 'object') return 'an object';
   if (typeof value === 'string') return JSON.stringify(value);
   return `${typeof value} ${String(value)}`;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 class PolicyParser {
