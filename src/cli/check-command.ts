@@ -3,11 +3,16 @@
  * CloudFormation templates, Terraform JSON, `pulumi preview --json` output) and exit 1 when a
  * finding blocks. I/O lives here; extraction, lint and rendering are pure.
  */
+import { relative } from 'node:path';
 import { applyConfig, isBlocking, ruleSettings } from '../config/apply-config.js';
 import { loadConfig } from '../config/load-config.js';
 import { renderReport } from '../report/index.js';
 import { lintSources, ruleIds, rules } from '../rules/index.js';
 import { packageVersion } from '../version.js';
+import type { PolicySource } from '../extract/types.js';
+import type { Finding } from '../rules/types.js';
+import type { LoadConfigResult } from '../config/load-config.js';
+import { EXPECTATION_FAILED } from '../expect/expectation-failed.js';
 import { type ExpandedIo, EXIT_BLOCKING, EXIT_OK, EXIT_USAGE } from './io.js';
 import { readSources } from './read-sources.js';
 
@@ -27,7 +32,11 @@ export async function runCheck(
   options: CheckOptions,
   io: ExpandedIo,
 ): Promise<number> {
-  const loaded = await loadConfig({ cwd: options.cwd, configPath: options.config, knownRuleIds: ruleIds });
+  const loaded = await loadConfig({
+    cwd: options.cwd,
+    configPath: options.config,
+    knownRuleIds: [...ruleIds, EXPECTATION_FAILED.id],
+  });
   if (!loaded.ok) {
     io.stderr(`iam-gate: invalid configuration:\n${loaded.errors.map((e) => `  ${e}`).join('\n')}\n`);
     return EXIT_USAGE;
@@ -42,13 +51,18 @@ export async function runCheck(
   }
 
   const linted = lintSources(sources, { rules, settings: ruleSettings(config) });
+  linted.push(...(await expectationFindings(sources, loaded, options.cwd)));
   const { findings, notes } = applyConfig(linted, config, options.today ?? new Date());
   const blocking = (finding: (typeof findings)[number]) => isBlocking(finding, config);
   const output = renderReport(
     {
       tool: { name: 'iam-gate', version: packageVersion },
       findings,
-      rules: rules.map(({ id, defaultSeverity, description }) => ({ id, defaultSeverity, description })),
+      rules: [...rules, EXPECTATION_FAILED].map(({ id, defaultSeverity, description }) => ({
+        id,
+        defaultSeverity,
+        description,
+      })),
       files: checked,
       notes: notes.map((note) => note.message),
       blocking,
@@ -59,4 +73,20 @@ export async function runCheck(
   );
   io.stdout(output.endsWith('\n') ? output : `${output}\n`);
   return findings.some(blocking) ? EXIT_BLOCKING : EXIT_OK;
+}
+
+/** The config's `expect:` entries, evaluated with the simulator (loaded only when there are some). */
+async function expectationFindings(
+  sources: readonly PolicySource[],
+  loaded: LoadConfigResult & { ok: true },
+  cwd: string,
+): Promise<Finding[]> {
+  if (loaded.config.expect.length === 0) return [];
+  const { evaluateExpectations } = await import('../expect/evaluate-expectations.js');
+  const configFile = loaded.path === undefined ? '.github/iam-gate.yml' : relative(cwd, loaded.path);
+  const results = evaluateExpectations(loaded.config.expect, sources, {
+    configFile,
+    ...(loaded.expectLines === undefined ? {} : { lines: loaded.expectLines }),
+  });
+  return results.flatMap((result) => (result.finding === undefined ? [] : [result.finding]));
 }

@@ -15,4 +15,5 @@ export const defaultConfig: IamGateConfig = Object.freeze({
   failOn: 'error',
   exceptions: Object.freeze([]) as unknown as IamGateConfig['exceptions'],
   policies: Object.freeze([]) as unknown as IamGateConfig['policies'],
+  expect: Object.freeze([]) as unknown as IamGateConfig['expect'],
 });

@@ -6,7 +6,14 @@ import type { Document } from 'yaml';
 import { loadYaml } from '../util/lazy-yaml.js';
 import { formatConfigProblem, validateConfig, type IamGateConfig } from './schema.js';
 
-export type ParseConfigResult = { ok: true; config: IamGateConfig } | { ok: false; errors: string[] };
+export type ParseConfigResult =
+  | {
+      ok: true;
+      config: IamGateConfig;
+      /** 1-based line of each `expect` entry, so a failed expectation can point at the config. */
+      expectLines?: (number | undefined)[];
+    }
+  | { ok: false; errors: string[] };
 
 function rangeStart(node: unknown): number | undefined {
   return loadYaml().isNode(node) ? node.range?.[0] : undefined;
@@ -68,7 +75,14 @@ export function parseConfig(
   }
 
   const result = validateConfig(data, knownRuleIds);
-  if (result.ok) return result;
+  if (result.ok) {
+    if (result.config.expect.length === 0) return result;
+    const expectLines = result.config.expect.map((_, index) => {
+      const offset = locate(doc, ['expect', index]);
+      return offset === undefined ? undefined : lineCounter.linePos(offset).line;
+    });
+    return { ...result, expectLines };
+  }
   const located = result.problems.map((problem, index) => ({
     problem,
     index,

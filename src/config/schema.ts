@@ -84,6 +84,42 @@ const extraPolicySchema = z
   })
   .describe('An extra policy file or template to check.');
 
+const contextValue = z.union([z.string(), z.array(z.string())]);
+
+export const EXPECTED_DECISIONS = ['allow', 'deny'] as const;
+
+const expectationSchema = z
+  .strictObject({
+    principal: nonEmpty.describe(
+      'The IaC address of the role, user or group whose policies are evaluated, as reports name it (`aws_iam_role.app`, `AppRole`, `aws:iam/role:Role::app`).',
+    ),
+    action: z
+      .string()
+      .regex(/^[A-Za-z0-9-]+:[A-Za-z0-9_-]+$/, {
+        error: (issue) =>
+          `expected one action such as s3:GetObject (no wildcards: a request names one action), got ${describeValue(issue.input)}`,
+      })
+      .describe('One action, e.g. `s3:DeleteObject`.'),
+    resource: nonEmpty.describe(
+      'The resource ARN of the request, or `*`. May use the symbolic references the policies hold, e.g. `${aws_s3_bucket.data.arn}/reports/q1.csv`.',
+    ),
+    context: z
+      .record(z.string(), contextValue)
+      .optional()
+      .describe(
+        'Request context keys and values, e.g. `aws:SourceIp: 10.0.0.1`; a list is a multi-valued key.',
+      ),
+    decision: z
+      .enum(EXPECTED_DECISIONS)
+      .describe(
+        '`allow`: the request must be allowed; `deny`: it must be denied (explicitly or implicitly).',
+      ),
+    why: z.string().optional().describe('What the expectation protects; shown when it fails.'),
+  })
+  .describe(
+    "A permission the principal must (or must not) have, checked with iam-gate's simulator on every run; a failed one is the blocking finding `expectation-failed`.",
+  );
+
 export const iamGateConfigSchema = z
   .strictObject({
     rules: z
@@ -100,6 +136,10 @@ export const iamGateConfigSchema = z
       .default([])
       .describe('Accepted findings. Each needs a reason; an expired one stops suppressing.'),
     policies: z.array(extraPolicySchema).default([]).describe('Extra policy files or templates to check.'),
+    expect: z
+      .array(expectationSchema)
+      .default([])
+      .describe('Permission expectations, evaluated with the local simulator on every run.'),
   })
   .describe('iam-gate configuration (.github/iam-gate.yml).');
 
@@ -108,6 +148,7 @@ export type IamGateConfig = z.output<typeof iamGateConfigSchema>;
 /** What a config file may contain: every key optional. */
 export type IamGateConfigInput = z.input<typeof iamGateConfigSchema>;
 export type ConfigException = IamGateConfig['exceptions'][number];
+export type Expectation = IamGateConfig['expect'][number];
 export type RuleSetting = z.output<typeof ruleSetting>;
 
 /**
@@ -193,6 +234,10 @@ const REQUIRED_HINTS: Record<string, string> = {
   rule: "a rule id, or '*' for every rule",
   reason: 'say why the exception is safe',
   path: 'a policy file or glob',
+  principal: 'the IaC address of a role, user or group',
+  action: 'one action, e.g. s3:DeleteObject',
+  resource: 'a resource ARN or *',
+  decision: 'allow or deny',
 };
 
 function orList(values: readonly unknown[]): string {

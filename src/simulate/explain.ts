@@ -8,13 +8,15 @@ const KIND_LABELS: Record<SimulationPolicyKind, string> = {
   boundary: 'permissions boundary',
 };
 
-/** `identity policy 0, Statement[1] (Sid DenyDelete)`. */
+/** `identity policy 0, Statement[1] (Sid DenyDelete)`, or with a name, `identity policy app.json, ...`. */
 export function describeStatement(statement: MatchedStatement): string {
   const label = KIND_LABELS[statement.policyKind];
   const policy =
-    statement.policyIndex !== undefined
-      ? `${label} ${statement.policyIndex}`
-      : `${label} ${JSON.stringify(statement.policyId ?? '?')}`;
+    statement.policyName !== undefined
+      ? `${label} ${statement.policyName}`
+      : statement.policyIndex !== undefined
+        ? `${label} ${statement.policyIndex}`
+        : `${label} ${JSON.stringify(statement.policyId ?? '?')}`;
   const where = statement.path === undefined ? '' : `, ${statement.path}`;
   const sid = statement.sid === undefined || statement.sid === '' ? '' : ` (Sid ${statement.sid})`;
   return `${policy}${where}${sid}`;

@@ -81,6 +81,8 @@ export function simulate(policies: SimulationPolicies, request: SimulationReques
           deciding: false,
         };
         if (statement.sid !== undefined) entry.sid = statement.sid;
+        const name = policies.names?.[kind]?.[policyIndex];
+        if (name !== undefined) entry.policyName = name;
         if (outcome.principalMatch !== undefined) entry.principalMatch = outcome.principalMatch;
         if (outcome.kind === 'match') matched.push(entry);
         else if (statement.effect === 'Allow')

@@ -11,6 +11,11 @@ export interface SimulationPolicies {
   resource?: PolicyDocument[];
   /** The caller's permissions boundary: it only restricts. Absent or empty means no boundary. */
   boundary?: PolicyDocument[];
+  /**
+   * What to call each policy in explanations (a file name, an IaC address), by kind and position;
+   * without one a policy is named by its position (`identity policy 0`).
+   */
+  names?: Partial<Record<SimulationPolicyKind, readonly string[]>>;
 }
 
 export interface SimulationRequest {
@@ -58,6 +63,8 @@ export interface MatchedStatement {
   policyIndex?: number;
   /** The AWS simulator's SourcePolicyId (`PolicyInputList.1`, a policy name); AWS results only. */
   policyId?: string;
+  /** The caller's name for the policy (`SimulationPolicies.names`), used in explanations. */
+  policyName?: string;
   /** Position in the policy's Statement list; undefined when an AWS result cannot be mapped back. */
   statementIndex?: number;
   /** JSON path of the statement, `Statement[1]` (or `Statement` for a single statement object). */

@@ -519,6 +519,100 @@ describe.concurrent('iam-gate check: configuration', () => {
     expect(report.notes).toEqual([expect.stringContaining('expired on 2020-01-01')]);
   });
 
+  it('expect: a failed permission expectation blocks, pointing at the statement or the config line', async () => {
+    const config = [
+      'rules:',
+      '  wildcard-action: off',
+      'expect:',
+      '  - principal: queue.json',
+      '    action: sqs:DeleteQueue',
+      '    resource: arn:aws:sqs:eu-west-1:123456789012:orders',
+      '    decision: deny',
+      '    why: the queue outlives deployments',
+      '  - principal: queue.json',
+      '    action: sqs:SendMessage',
+      '    resource: arn:aws:sqs:eu-west-1:123456789012:payments',
+      '    decision: allow',
+      '',
+    ].join('\n');
+    const files = { '.github/iam-gate.yml': config, 'queue.json': fixture(QUEUE_WILDCARD) };
+    const [json, passing] = await Promise.all([
+      checkIn(files, ['check', 'queue.json', '--format', 'json']),
+      checkIn(
+        {
+          ...files,
+          '.github/iam-gate.yml':
+            config.split('  - principal: queue.json\n    action: sqs:SendMessage')[0] ?? '',
+        },
+        ['check', 'queue.json', '--format', 'json'],
+      ),
+    ]);
+    expect(json.stderr).toBe('');
+    expect(json.status).toBe(1);
+    const failed = json.json().findings.filter((f) => f.ruleId === 'expectation-failed');
+    const [atStatement, atConfig] = [
+      failed.find((f) => f.file === 'queue.json'),
+      failed.find((f) => f.file !== 'queue.json'),
+    ];
+    expect(failed).toHaveLength(2);
+    expect(atStatement).toMatchObject({ path: 'Statement[0]', blocking: true });
+    expect(atStatement?.message).toMatch(
+      /^expect\[0\]: expected queue\.json sqs:DeleteQueue on arn:aws:sqs:eu-west-1:123456789012:orders to be denied, but it is allowed by identity policy queue\.json, Statement\[0\] \(Sid OwnQueue\) \(the queue outlives deployments\)$/,
+    );
+    expect(atConfig).toMatchObject({
+      file: join('.github', 'iam-gate.yml'),
+      source: { address: 'expect[1]', line: 9 },
+      blocking: true,
+    });
+    expect(atConfig?.message).toContain(
+      'to be allowed, but it is denied: no statement allows sqs:SendMessage',
+    );
+    // Only the first expectation fails the same file.
+    expect(passing.json().findings.map((f) => f.ruleId)).toEqual(['expectation-failed']);
+  });
+
+  it('expect: every expectation holding, and its severity configurable like a rule', async () => {
+    const config = [
+      'rules:',
+      '  wildcard-action: off',
+      '  expectation-failed: warning',
+      'expect:',
+      '  - principal: queue.json',
+      '    action: sqs:SendMessage',
+      '    resource: arn:aws:sqs:eu-west-1:123456789012:orders',
+      '    decision: allow',
+      '  - principal: queue.json',
+      '    action: s3:GetObject',
+      '    resource: arn:aws:s3:::anything/x',
+      '    decision: allow',
+      '',
+    ].join('\n');
+    const { status, stdout, stderr } = await checkIn(
+      { '.github/iam-gate.yml': config, 'queue.json': fixture(QUEUE_WILDCARD) },
+      ['check', 'queue.json'],
+    );
+    expect(stderr).toBe('');
+    expect(status).toBe(0);
+    expect(stdout).toMatch(
+      /^\s+warning\s+expectation-failed\s+expect\[1\]: expected queue\.json s3:GetObject/m,
+    );
+  });
+
+  it('expect: a wildcard action is a config error with the line', async () => {
+    const { status, stdout, stderr } = await checkIn(
+      {
+        '.github/iam-gate.yml':
+          'expect:\n  - principal: queue.json\n    action: sqs:*\n    resource: "*"\n    decision: deny\n',
+        'queue.json': fixture(QUEUE_WILDCARD),
+      },
+      ['check', 'queue.json'],
+    );
+    expect({ status, stdout }).toEqual({ status: 2, stdout: '' });
+    expect(stderr).toBe(
+      'iam-gate: invalid configuration:\n  .github/iam-gate.yml:3:5: expect[0].action: expected one action such as s3:GetObject (no wildcards: a request names one action), got "sqs:*"\n',
+    );
+  });
+
   it('failOn: warning (from --config) makes a warnings-only file exit 1', async () => {
     const { status, stdout } = await checkIn(
       { 'strict.yml': 'failOn: warning\n', 'warnings.json': fixture(WARNINGS_ONLY) },

@@ -33,7 +33,22 @@ policies:
   - path: policies/*.json
     kind: identity
   - path: templates/bucket-policy.json
+expect:
+  - principal: aws_iam_role.app
+    action: s3:DeleteObject
+    resource: \${aws_s3_bucket.reports.arn}/*
+    decision: deny
+    why: reports are append-only
+  - principal: aws_iam_role.app
+    action: sqs:SendMessage
+    resource: arn:aws:sqs:eu-west-1:111111111111:orders
+    context:
+      aws:SourceVpce: vpce-1a2b3c
+      aws:TagKeys: [team, env]
+    decision: allow
 `;
+/** The line of the first `expect` entry in FULL. */
+const FULL_EXPECT_LINE = 24;
 
 function parseOk(text: string): IamGateConfig {
   const result = parseConfig(text, FILE, RULE_IDS);
@@ -68,7 +83,28 @@ describe('parseConfig: valid configs', () => {
         { rule: '*', reason: 'everything in the sandbox account is disposable' },
       ],
       policies: [{ path: 'policies/*.json', kind: 'identity' }, { path: 'templates/bucket-policy.json' }],
+      expect: [
+        {
+          principal: 'aws_iam_role.app',
+          action: 's3:DeleteObject',
+          resource: '${aws_s3_bucket.reports.arn}/*',
+          decision: 'deny',
+          why: 'reports are append-only',
+        },
+        {
+          principal: 'aws_iam_role.app',
+          action: 'sqs:SendMessage',
+          resource: 'arn:aws:sqs:eu-west-1:111111111111:orders',
+          context: { 'aws:SourceVpce': 'vpce-1a2b3c', 'aws:TagKeys': ['team', 'env'] },
+          decision: 'allow',
+        },
+      ],
     });
+  });
+
+  it('knows the line of each expectation, for findings that point at it', () => {
+    const result = parseConfig(FULL, FILE, RULE_IDS);
+    expect(result.ok && result.expectLines).toEqual([FULL_EXPECT_LINE, FULL_EXPECT_LINE + 5]);
   });
 
   it('fills in defaults for a minimal config', () => {
@@ -123,7 +159,7 @@ describe('parseConfig: invalid configs', () => {
       parseErrors('exceptions:\n  - rule: wildcard-resource\n    resaon: legacy\n    reason: legacy\n'),
     ).toEqual([`${FILE}:3:5: exceptions[0].resaon: unknown key; did you mean "reason"?`]);
     expect(parseErrors('colour: blue\n')).toEqual([
-      `${FILE}:1:1: colour: unknown key; expected one of rules, accounts, oidc, failOn, exceptions, policies`,
+      `${FILE}:1:1: colour: unknown key; expected one of rules, accounts, oidc, failOn, exceptions, policies, expect`,
     ]);
   });
 
@@ -220,7 +256,7 @@ describe('parseConfig: invalid configs', () => {
       `${FILE}:3:3: rules.wildcard-resorce: unknown rule id; did you mean "wildcard-resource"?`,
       `${FILE}:5:5: exceptions[0].reason: required: say why the exception is safe`,
       `${FILE}:6:5: exceptions[0].expires: expected a date as YYYY-MM-DD, got "2027-13-01"`,
-      `${FILE}:7:1: colour: unknown key; expected one of rules, accounts, oidc, failOn, exceptions, policies`,
+      `${FILE}:7:1: colour: unknown key; expected one of rules, accounts, oidc, failOn, exceptions, policies, expect`,
     ]);
   });
 });

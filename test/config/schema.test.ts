@@ -19,6 +19,7 @@ describe('defaultConfig', () => {
       failOn: 'error',
       exceptions: [],
       policies: [],
+      expect: [],
     });
   });
 
