@@ -39,10 +39,10 @@ const SKIPPED_OPS = new Set([
   'refresh',
 ]);
 
-const ROLE = 'aws:iam/role:Role';
-const USER = 'aws:iam/user:User';
-const GROUP = 'aws:iam/group:Group';
-const POLICY = 'aws:iam/policy:Policy';
+export const ROLE = 'aws:iam/role:Role';
+export const USER = 'aws:iam/user:User';
+export const GROUP = 'aws:iam/group:Group';
+export const POLICY = 'aws:iam/policy:Policy';
 
 /** Types with one policy input: its kind, whether a preview must have it, and the input naming its target. */
 const POLICY_RESOURCES: Record<
@@ -65,7 +65,7 @@ const POLICY_RESOURCES: Record<
 };
 
 /** Attachment types: which inputs name principals, and of which type. */
-const ATTACHMENTS: Record<string, { input: string; type: string }[]> = {
+export const ATTACHMENTS: Record<string, { input: string; type: string }[]> = {
   'aws:iam/rolePolicyAttachment:RolePolicyAttachment': [{ input: 'role', type: ROLE }],
   'aws:iam/userPolicyAttachment:UserPolicyAttachment': [{ input: 'user', type: USER }],
   'aws:iam/groupPolicyAttachment:GroupPolicyAttachment': [{ input: 'group', type: GROUP }],
