@@ -1,21 +1,34 @@
 /**
- * `npm run demo`: the two faces that exist today on bundled examples. First the typed builder
- * refusing over-broad grants as they are written; then `iam-gate check` on a CloudFormation stack
- * (examples/check) that grants far too much, as a CI job would run it.
+ * `npm run demo`: iam-gate reviewing a pull request, for real. The bundled example (examples/review)
+ * becomes a git repository with two commits: a Pulumi TypeScript stack and a CDKTF stack, then a
+ * change that widens a policy (`s3:GetObject` on one prefix -> `s3:*` on the bucket), adds a
+ * delete permission and loosens two trust policies. `iam-gate review` then synthesizes both stacks
+ * at both commits (offline: Pulumi against mocks, CDKTF to Terraform JSON), lints, diffs, and
+ * prints what a reviewer would see. It ends with a failing verdict, as the gate should.
  */
-import { runCli } from '../src/cli/run-cli.js';
+import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { createDemoRepo } from './review/create-demo-repo.js';
 
-await import('./builder/demo.js');
+const root = resolve(import.meta.dirname, '..');
+// Inside the project, so the example's programs resolve @pulumi/pulumi and cdktf from its node_modules.
+const dir = join(root, '.tmp-demo', 'reports-service');
+rmSync(join(root, '.tmp-demo'), { recursive: true, force: true });
+const repo = createDemoRepo(dir);
 
-console.log('\n\u001b[1m$ iam-gate check examples/check\u001b[0m');
-const code = await runCli(['check', 'examples/check'], {
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
-  color: process.stdout.isTTY === true,
-});
-console.log(
-  code === 1
-    ? '\niam-gate check exited 1: the stack has blocking findings, so a CI job would fail here, as it should.'
-    : `\niam-gate check exited ${code} (expected 1).`,
+const bold = (text: string) => (process.stdout.isTTY ? `\u001b[1m${text}\u001b[0m` : text);
+console.log(bold(`$ git log --oneline   # in ${dir}`));
+console.log(spawnSync('git', ['log', '--oneline'], { cwd: dir, encoding: 'utf8' }).stdout);
+console.log(bold('$ iam-gate review --base main --no-cache'));
+const review = spawnSync(
+  process.execPath,
+  [join(root, 'dist/cli/main.js'), 'review', '--base', 'main', '--no-cache'],
+  { cwd: repo.dir, stdio: 'inherit' },
 );
-process.exitCode = code === 1 ? 0 : 1;
+console.log(
+  review.status === 1
+    ? '\niam-gate review exited 1: the change widens access and loosens trust, so the check fails, as it should.'
+    : `\niam-gate review exited ${String(review.status)} (expected 1).`,
+);
+process.exitCode = review.status === 1 ? 0 : 1;

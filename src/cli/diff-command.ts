@@ -5,17 +5,10 @@
  */
 import { relative } from 'node:path';
 import { diff } from '../diff/index.js';
-import type {
-  AddedGroup,
-  ConditionAtom,
-  Grant,
-  PolicyDiff,
-  PolicySetEntry,
-  TrustChange,
-} from '../diff/types.js';
+import type { PolicySetEntry } from '../diff/types.js';
 import type { PolicySource } from '../extract/types.js';
 import { formatProblem } from '../policy/json-path.js';
-import { codeSpan, escapeMarkdown } from '../report/render-markdown.js';
+import { renderDiff } from '../report/render-diff.js';
 import { parsePolicy } from '../policy/parse-policy.js';
 import { type ExpandedIo, EXIT_BLOCKING, EXIT_OK, EXIT_USAGE } from './io.js';
 import { readSources } from './read-sources.js';
@@ -49,7 +42,7 @@ export async function runDiff(
     io.stderr(`iam-gate: warning: ${warning}\n`);
   }
   const result = diff(base.entries, head.entries);
-  io.stdout(render(result, options.format, io.color));
+  io.stdout(renderDiff(result, options.format, io.color));
   if (changedUnknown.length > 0) {
     io.stderr(
       `iam-gate: ${changedUnknown.length} changed policies could not be compared: treated as possibly new access\n`,
@@ -118,132 +111,4 @@ function principalOf(source: PolicySource, argument: string): string {
 function describe(source: PolicySource): string {
   const where = source.location?.file ?? source.id;
   return source.address === where ? where : `${where}: ${source.address}`;
-}
-
-function render(result: PolicyDiff, format: DiffFormat, color: boolean): string {
-  switch (format) {
-    case 'json':
-      return `${JSON.stringify(toJson(result), null, 2)}\n`;
-    case 'markdown':
-      return renderMarkdown(result);
-    case 'text':
-      return renderText(result, color);
-  }
-}
-
-/** The documented JSON shape: the spec's keys first, in a fixed order, then the details. */
-function toJson(result: PolicyDiff): object {
-  const grant = (g: Grant) => ({
-    effect: g.effect,
-    principal: g.principal,
-    action: g.action,
-    resource: g.resource,
-    conditions: g.conditions,
-    kind: g.kind,
-    attachedTo: g.attachedTo,
-    ...(g.notPrincipal ? { notPrincipal: g.notPrincipal } : {}),
-    ...(g.notAction ? { notAction: g.notAction } : {}),
-    ...(g.notResource ? { notResource: g.notResource } : {}),
-    ...(g.why ? { why: g.why } : {}),
-    ...(g.source ? { source: g.source } : {}),
-  });
-  return {
-    verdict: result.verdict,
-    added: result.added.map(grant),
-    removed: result.removed.map(grant),
-    possiblyAdded: result.possiblyAdded.map(grant),
-    trust: result.trust,
-  };
-}
-
-function conditionText(conditions: readonly ConditionAtom[]): string {
-  return conditions.map((c) => `${c.operator} ${c.key} = ${c.values.join(' | ')}`).join(' and ');
-}
-
-function rowText(group: AddedGroup): string {
-  const where = group.notResource ? `every resource except ${group.notResource.join(', ')}` : group.resource;
-  const who = group.kind === 'identity' || group.kind === 'boundary' ? '' : ` for ${group.principal}`;
-  const when = group.conditions.length > 0 ? ` when ${conditionText(group.conditions)}` : '';
-  return `${group.actions.join(', ')} on ${where}${who}${when}`;
-}
-
-function removedRows(removed: readonly Grant[]): string[] {
-  const rows = new Map<string, string[]>();
-  for (const grant of removed) {
-    const key = `${grant.attachedTo}\u0000${grant.resource}\u0000${conditionText(grant.conditions)}`;
-    rows.set(key, [...(rows.get(key) ?? []), grant.action]);
-  }
-  return [...rows].map(([key, actions]) => {
-    const [attachedTo, resource, when] = key.split('\u0000');
-    return `${attachedTo}: ${[...new Set(actions)].join(', ')} on ${resource}${when ? ` when ${when}` : ''}`;
-  });
-}
-
-function renderText(result: PolicyDiff, color: boolean): string {
-  const paint = (code: string, text: string) => (color ? `\u001b[${code}m${text}\u001b[0m` : text);
-  const lines: string[] = [];
-  const byPrincipal = new Map<string, AddedGroup[]>();
-  for (const group of result.groups)
-    byPrincipal.set(group.attachedTo, [...(byPrincipal.get(group.attachedTo) ?? []), group]);
-  for (const [principal, groups] of byPrincipal) {
-    lines.push(paint('1', principal));
-    for (const group of groups) {
-      lines.push(
-        group.certainty === 'added'
-          ? paint('32', `  + ${rowText(group)}`)
-          : paint('33', `  ? ${rowText(group)} (possibly: ${group.why.join('; ')})`),
-      );
-    }
-  }
-  for (const change of result.trust)
-    lines.push(paint(change.certainty === 'added' ? '32' : '33', `trust: ${change.message}`));
-  for (const row of removedRows(result.removed)) lines.push(paint('31', `  - ${row}`));
-  const verdict =
-    result.verdict === 'new-access'
-      ? paint(
-          '31',
-          `new access: ${result.added.length} added, ${result.possiblyAdded.length} possibly added, ${result.trust.length} trust changes`,
-        )
-      : paint('32', 'no new access');
-  lines.push('', `${verdict}; ${result.removed.length} removed`);
-  return `${lines.join('\n')}\n`;
-}
-
-function renderMarkdown(result: PolicyDiff): string {
-  const lines = [
-    result.verdict === 'new-access'
-      ? '## ❌ iam-gate: this change adds access'
-      : '## ✅ iam-gate: no new access',
-    '',
-  ];
-  if (result.groups.length > 0) {
-    lines.push('| | Principal | Actions | Resource | Conditions |', '| --- | --- | --- | --- | --- |');
-    for (const group of result.groups) {
-      const where = group.notResource
-        ? `every resource except ${group.notResource.join(', ')}`
-        : group.resource;
-      lines.push(
-        `| ${group.certainty === 'added' ? '+' : '?'} | ${codeSpan(group.attachedTo)} | ${escapeMarkdown(group.actions.join(', '))} | ${codeSpan(where)} | ${escapeMarkdown(conditionText(group.conditions)) || '—'} |`,
-      );
-    }
-    lines.push('');
-  }
-  if (result.trust.length > 0)
-    lines.push(
-      '**Trust**',
-      '',
-      ...result.trust.map((t: TrustChange) => `- ${escapeMarkdown(t.message)}`),
-      '',
-    );
-  if (result.removed.length > 0) {
-    lines.push(
-      '<details><summary>Removed access</summary>',
-      '',
-      ...removedRows(result.removed).map((row) => `- ${escapeMarkdown(row)}`),
-      '',
-      '</details>',
-      '',
-    );
-  }
-  return `${lines.join('\n')}\n`;
 }

@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { packageVersion } from '../version.js';
 import { REPORT_FORMATS, type ReportFormat, runCheck } from './check-command.js';
 import { DIFF_FORMATS, type DiffFormat, runDiff } from './diff-command.js';
+import { registerReview } from './review-command.js';
 import { registerSimulate } from './simulate-command.js';
 import { type CliIo, EXIT_OK, EXIT_USAGE, type ExpandedIo, terminalColor } from './io.js';
 
@@ -62,6 +63,7 @@ export function buildProgram(io: ExpandedIo, context: CliContext, result: { code
     );
 
   registerSimulate(program, io, context, result);
+  registerReview(program, io, context, result);
 
   program
     .command('rules')

@@ -36,17 +36,7 @@ export function renderText(report: CheckReport, options: TextRenderOptions = { c
     ? (style, text) => styleText(style, text, { validateStream: false })
     : (_style, text) => text;
   const summary = summarize(report);
-  const lines: string[] = [];
-
-  for (const group of groupBySource(summary.entries)) {
-    const first = group[0];
-    if (first === undefined) continue;
-    lines.push(groupHeader(first.finding.source, paint));
-    const ruleWidth = Math.max(...group.map((entry) => printable(entry.finding.ruleId).length));
-    const pathWidth = Math.max(...group.map((entry) => printable(entry.finding.path).length));
-    for (const entry of group) lines.push(findingLine(entry, ruleWidth, pathWidth, paint));
-    lines.push('');
-  }
+  const lines = findingBlocks(summary.entries, paint);
 
   const verdictStyle: Style =
     summary.verdict === 'fail'
@@ -61,6 +51,34 @@ export function renderText(report: CheckReport, options: TextRenderOptions = { c
     for (const note of report.notes) lines.push(`  ${printable(note)}`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * The findings, one block per policy (a header line, one line per finding, a blank line): the body
+ * of a check report, and of each stack in a review.
+ */
+export function renderFindingBlocks(
+  report: CheckReport,
+  options: TextRenderOptions = { color: false },
+): string[] {
+  const paint: Paint = options.color
+    ? (style, text) => styleText(style, text, { validateStream: false })
+    : (_style, text) => text;
+  return findingBlocks(summarize(report).entries, paint);
+}
+
+function findingBlocks(entries: readonly ReportEntry[], paint: Paint): string[] {
+  const lines: string[] = [];
+  for (const group of groupBySource(entries)) {
+    const first = group[0];
+    if (first === undefined) continue;
+    lines.push(groupHeader(first.finding.source, paint));
+    const ruleWidth = Math.max(...group.map((entry) => printable(entry.finding.ruleId).length));
+    const pathWidth = Math.max(...group.map((entry) => printable(entry.finding.path).length));
+    for (const entry of group) lines.push(findingLine(entry, ruleWidth, pathWidth, paint));
+    lines.push('');
+  }
+  return lines;
 }
 
 /** Entries arrive sorted by file, line, address and property, so each policy's findings are adjacent. */

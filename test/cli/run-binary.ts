@@ -22,6 +22,8 @@ export interface RunOptions {
   cwd?: string;
   /** Added to the environment after FORCE_COLOR and NO_COLOR are removed from it. */
   env?: Record<string, string>;
+  /** Kill the run after this long; default 30 s (a review synthesizes real stacks: give it more). */
+  timeoutMs?: number;
 }
 
 /** The parent's environment, minus what would change the output (the test runner may force colour). */
@@ -44,7 +46,12 @@ function run(file: string, args: readonly string[], options: RunOptions): Promis
     execFile(
       file,
       args,
-      { cwd: options.cwd ?? REPO_ROOT, env: childEnv(options.env), encoding: 'utf8', timeout: 30_000 },
+      {
+        cwd: options.cwd ?? REPO_ROOT,
+        env: childEnv(options.env),
+        encoding: 'utf8',
+        timeout: options.timeoutMs ?? 30_000,
+      },
       (error, stdout, stderr) => {
         // A non-zero exit is an outcome under test; only a failure to run at all is an error here.
         if (error !== null && typeof error.code !== 'number') reject(error);

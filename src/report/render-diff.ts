@@ -1,0 +1,160 @@
+/**
+ * The semantic diff for people and scripts: text (a terminal), markdown (a pull-request comment) and
+ * the documented JSON shape. Shared by `iam-gate diff` and `iam-gate review`.
+ */
+import type { AddedGroup, ConditionAtom, Grant, PolicyDiff, TrustChange } from '../diff/types.js';
+import { hasWildcard, matchesAction } from '../policy/glob.js';
+import { codeSpan, escapeMarkdown } from './render-markdown.js';
+
+export type DiffFormat = 'text' | 'json' | 'markdown';
+
+export function renderDiff(result: PolicyDiff, format: DiffFormat, color: boolean): string {
+  switch (format) {
+    case 'json':
+      return `${JSON.stringify(diffToJson(result), null, 2)}\n`;
+    case 'markdown':
+      return renderDiffMarkdown(result);
+    case 'text':
+      return renderDiffText(result, color);
+  }
+}
+
+/** The documented JSON shape: the spec's keys first, in a fixed order, then the details. */
+export function diffToJson(result: PolicyDiff): object {
+  const grant = (g: Grant) => ({
+    effect: g.effect,
+    principal: g.principal,
+    action: g.action,
+    resource: g.resource,
+    conditions: g.conditions,
+    kind: g.kind,
+    attachedTo: g.attachedTo,
+    ...(g.notPrincipal ? { notPrincipal: g.notPrincipal } : {}),
+    ...(g.notAction ? { notAction: g.notAction } : {}),
+    ...(g.notResource ? { notResource: g.notResource } : {}),
+    ...(g.why ? { why: g.why } : {}),
+    ...(g.source ? { source: g.source } : {}),
+  });
+  return {
+    verdict: result.verdict,
+    added: result.added.map(grant),
+    removed: result.removed.map(grant),
+    possiblyAdded: result.possiblyAdded.map(grant),
+    trust: result.trust,
+  };
+}
+
+export function conditionText(conditions: readonly ConditionAtom[]): string {
+  return conditions.map((c) => `${c.operator} ${c.key} = ${c.values.join(' | ')}`).join(' and ');
+}
+
+/**
+ * A row's actions for a reader: a wildcard the row adds (`s3:*`, `s3:Get*`) stands for the actions
+ * it covers today and any AWS adds later, so those are counted under it instead of listed: 180
+ * names hide the one word that matters.
+ */
+export function actionsText(actions: readonly string[]): string {
+  const patterns = actions.filter(hasWildcard);
+  if (patterns.length === 0) return actions.join(', ');
+  const covered = new Map<string, number>(patterns.map((pattern) => [pattern, 0]));
+  const rest: string[] = [];
+  for (const action of actions) {
+    if (hasWildcard(action)) continue;
+    const pattern = patterns.find((candidate) => matchesAction(candidate, action));
+    if (pattern === undefined) rest.push(action);
+    else covered.set(pattern, (covered.get(pattern) ?? 0) + 1);
+  }
+  const folded = patterns.map((pattern) => {
+    const count = covered.get(pattern) ?? 0;
+    return `${pattern} (${count} action${count === 1 ? '' : 's'} today, and any AWS adds later)`;
+  });
+  return [...folded, ...rest].join(', ');
+}
+
+export function rowText(group: AddedGroup): string {
+  const where = group.notResource ? `every resource except ${group.notResource.join(', ')}` : group.resource;
+  const who = group.kind === 'identity' || group.kind === 'boundary' ? '' : ` for ${group.principal}`;
+  const when = group.conditions.length > 0 ? ` when ${conditionText(group.conditions)}` : '';
+  return `${actionsText(group.actions)} on ${where}${who}${when}`;
+}
+
+export function removedRows(removed: readonly Grant[]): string[] {
+  const rows = new Map<string, string[]>();
+  for (const grant of removed) {
+    const key = `${grant.attachedTo}\u0000${grant.resource}\u0000${conditionText(grant.conditions)}`;
+    rows.set(key, [...(rows.get(key) ?? []), grant.action]);
+  }
+  return [...rows].map(([key, actions]) => {
+    const [attachedTo, resource, when] = key.split('\u0000');
+    return `${attachedTo}: ${[...new Set(actions)].join(', ')} on ${resource}${when ? ` when ${when}` : ''}`;
+  });
+}
+
+export function renderDiffText(result: PolicyDiff, color: boolean): string {
+  const paint = (code: string, text: string) => (color ? `\u001b[${code}m${text}\u001b[0m` : text);
+  const lines: string[] = [];
+  const byPrincipal = new Map<string, AddedGroup[]>();
+  for (const group of result.groups)
+    byPrincipal.set(group.attachedTo, [...(byPrincipal.get(group.attachedTo) ?? []), group]);
+  for (const [principal, groups] of byPrincipal) {
+    lines.push(paint('1', principal));
+    for (const group of groups) {
+      lines.push(
+        group.certainty === 'added'
+          ? paint('32', `  + ${rowText(group)}`)
+          : paint('33', `  ? ${rowText(group)} (possibly: ${group.why.join('; ')})`),
+      );
+    }
+  }
+  for (const change of result.trust)
+    lines.push(paint(change.certainty === 'added' ? '32' : '33', `trust: ${change.message}`));
+  for (const row of removedRows(result.removed)) lines.push(paint('31', `  - ${row}`));
+  const verdict =
+    result.verdict === 'new-access'
+      ? paint(
+          '31',
+          `new access: ${result.added.length} added, ${result.possiblyAdded.length} possibly added, ${result.trust.length} trust changes`,
+        )
+      : paint('32', 'no new access');
+  lines.push('', `${verdict}; ${result.removed.length} removed`);
+  return `${lines.join('\n')}\n`;
+}
+
+export function renderDiffMarkdown(result: PolicyDiff): string {
+  const lines = [
+    result.verdict === 'new-access'
+      ? '## ❌ iam-gate: this change adds access'
+      : '## ✅ iam-gate: no new access',
+    '',
+  ];
+  if (result.groups.length > 0) {
+    lines.push('| | Principal | Actions | Resource | Conditions |', '| --- | --- | --- | --- | --- |');
+    for (const group of result.groups) {
+      const where = group.notResource
+        ? `every resource except ${group.notResource.join(', ')}`
+        : group.resource;
+      lines.push(
+        `| ${group.certainty === 'added' ? '+' : '?'} | ${codeSpan(group.attachedTo)} | ${escapeMarkdown(actionsText(group.actions))} | ${codeSpan(where)} | ${escapeMarkdown(conditionText(group.conditions)) || '—'} |`,
+      );
+    }
+    lines.push('');
+  }
+  if (result.trust.length > 0)
+    lines.push(
+      '**Trust**',
+      '',
+      ...result.trust.map((t: TrustChange) => `- ${escapeMarkdown(t.message)}`),
+      '',
+    );
+  if (result.removed.length > 0) {
+    lines.push(
+      '<details><summary>Removed access</summary>',
+      '',
+      ...removedRows(result.removed).map((row) => `- ${escapeMarkdown(row)}`),
+      '',
+      '</details>',
+      '',
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}

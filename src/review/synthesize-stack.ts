@@ -1,0 +1,129 @@
+/**
+ * One stack at one revision to its policies: the synthesizer for its kind, behind a cache. A base
+ * revision is synthesized again and again (every push to a pull request compares against the same
+ * base), so its result is cached under the revision's tree hash: same tree, same program, same
+ * policies. Only successful results are cached; a failure is retried on the next review.
+ */
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { extractPolicies } from '../extract/extract-file.js';
+import type { Stack, StackKind } from '../stacks/types.js';
+import { synthesizeCdk } from '../synth/cdk/synthesize-cdk.js';
+import { synthesizeCdktf } from '../synth/cdktf/synthesize-cdktf.js';
+import { synthesizePulumi } from '../synth/pulumi/synthesize.js';
+import type { SynthContext, SynthResult, Synthesizer } from '../synth/types.js';
+
+/** A template or policy file the config lists: nothing to run, the file is the output. */
+const readTemplate: Synthesizer = async (stack, context) => {
+  const started = performance.now();
+  const fail = (error: string): SynthResult => ({
+    ok: false,
+    stack,
+    error,
+    output: '',
+    durationMs: performance.now() - started,
+  });
+  let text: string;
+  try {
+    text = await readFile(join(context.root, stack.projectFile), 'utf8');
+  } catch (error) {
+    return fail(
+      `cannot read ${stack.projectFile}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+    );
+  }
+  const extracted = extractPolicies(text, stack.projectFile);
+  if (!extracted.ok) return fail(extracted.error);
+  return {
+    ok: true,
+    stack,
+    sources: extracted.sources,
+    warnings: [],
+    durationMs: performance.now() - started,
+  };
+};
+
+const SYNTHESIZERS: Record<StackKind, Synthesizer> = {
+  pulumi: synthesizePulumi,
+  cdktf: synthesizeCdktf,
+  cdk: synthesizeCdk,
+  template: readTemplate,
+};
+
+export interface SynthCache {
+  get(key: string): Promise<SynthResult | undefined>;
+  set(key: string, result: SynthResult): Promise<void>;
+}
+
+/** Results as JSON files in a folder (`~/.cache/iam-gate/synth` by default). */
+export function directoryCache(dir: string): SynthCache {
+  return {
+    async get(key) {
+      try {
+        return JSON.parse(await readFile(join(dir, `${key}.json`), 'utf8')) as SynthResult;
+      } catch {
+        return undefined;
+      }
+    },
+    async set(key, result) {
+      await mkdir(dir, { recursive: true });
+      // Write then rename: two reviews running at once never read half a file.
+      const temporary = join(dir, `${key}.${process.pid}.tmp`);
+      await writeFile(temporary, JSON.stringify(result));
+      await rename(temporary, join(dir, `${key}.json`));
+    },
+  };
+}
+
+/**
+ * What decides a synthesis result: the revision's whole tree (the stack may import anything in the
+ * repository), the stack, and the iam-gate version (extraction changes between versions).
+ */
+export function synthCacheKey(stack: Stack, tree: string, version: string): string {
+  const identity = JSON.stringify([
+    version,
+    tree,
+    stack.kind,
+    stack.dir,
+    stack.projectFile,
+    stack.pulumiStack ?? '',
+    stack.app ?? '',
+  ]);
+  return createHash('sha256').update(identity).digest('hex');
+}
+
+export interface SynthesizeOptions {
+  cache?: SynthCache;
+  /** Set to use the cache (base revisions); unset to always synthesize (head). */
+  cacheKey?: string;
+}
+
+export type StackSynthesis = SynthResult & { cached: boolean };
+
+export async function synthesizeStack(
+  stack: Stack,
+  context: SynthContext,
+  options: SynthesizeOptions = {},
+): Promise<StackSynthesis> {
+  const { cache, cacheKey } = options;
+  if (cache !== undefined && cacheKey !== undefined) {
+    const hit = await cache.get(cacheKey);
+    if (hit?.ok === true) return { ...hit, stack, cached: true };
+  }
+  let result: SynthResult;
+  try {
+    result = await SYNTHESIZERS[stack.kind](stack, context);
+  } catch (error) {
+    // Synthesizers report failures as data; an exception here is a bug, still reported per stack.
+    result = {
+      ok: false,
+      stack,
+      error: `iam-gate failed to synthesize ${stack.name}: ${error instanceof Error ? error.message : String(error)}`,
+      output: error instanceof Error ? (error.stack ?? '') : '',
+      durationMs: 0,
+    };
+  }
+  if (result.ok && cache !== undefined && cacheKey !== undefined)
+    await cache.set(cacheKey, result).catch(() => undefined);
+  return { ...result, cached: false };
+}
