@@ -10,7 +10,8 @@
 import { childPath } from '../policy/json-path.js';
 import type { PolicyKind, PolicyProblem } from '../policy/types.js';
 import { type InputDocument, type PathSegment, joinPath, pathText, valueAt } from './input-document.js';
-import { type IntrinsicContext, intrinsicName, resolveIntrinsics } from './intrinsics.js';
+import { type IntrinsicContext, intrinsicName, resolveIntrinsics, resolveToString } from './intrinsics.js';
+import { awsManagedPolicyName } from './managed-policies.js';
 import { lambdaPermissionPolicy } from './lambda-permission.js';
 import { providerArn, providerHost, substituteProviderReferences } from './oidc-provider-references.js';
 import { SourceList } from './source-list.js';
@@ -81,8 +82,7 @@ class TemplateExtractor {
     if (!nameProperty) return;
     const name = resource.properties[nameProperty];
     if (typeof name === 'string') this.byName.set(name, resource.logicalId);
-    // Attachments the other way round: the role lists the managed policy. AWS managed policies
-    // (`arn:aws:iam::aws:policy/...`) are not in the template and are not linted here yet.
+    // Attachments the other way round: the role lists the managed policy.
     for (const target of this.references(resource.properties.ManagedPolicyArns)) {
       const policy = this.resources[target];
       if (isRecord(policy) && policy.Type === 'AWS::IAM::ManagedPolicy') {
@@ -99,10 +99,12 @@ class TemplateExtractor {
     switch (resource.type) {
       case 'AWS::IAM::Role':
         this.policy(resource, 'trust', ['AssumeRolePolicyDocument'], resource.logicalId);
+        this.awsManagedPolicies(resource);
         this.inlinePolicies(resource);
         return;
       case 'AWS::IAM::User':
       case 'AWS::IAM::Group':
+        this.awsManagedPolicies(resource);
         this.inlinePolicies(resource);
         return;
       case 'AWS::IAM::Policy':
@@ -154,6 +156,29 @@ class TemplateExtractor {
       at: [...resource.at, ...property],
       ...(options.attachedTo !== undefined ? { attachedTo: options.attachedTo } : {}),
       problems: [...(options.problems ?? []), ...resolved.problems],
+    });
+  }
+
+  /**
+   * AWS managed policies (`arn:aws:iam::aws:policy/...`) in `ManagedPolicyArns`: not in the template,
+   * so recorded with their ARN for resolveManagedPolicies to fill in.
+   */
+  private awsManagedPolicies(resource: Resource): void {
+    const arns = resource.properties.ManagedPolicyArns;
+    if (!Array.isArray(arns)) return;
+    arns.forEach((item: unknown, index) => {
+      const arn = resolveToString(item, this.context);
+      if (arn === undefined || awsManagedPolicyName(arn) === undefined) return;
+      this.list.add({
+        kind: 'identity',
+        address: resource.address,
+        logicalId: resource.logicalId,
+        property: pathText(['ManagedPolicyArns', index]),
+        principal: resource.logicalId,
+        document: undefined,
+        at: [...resource.at, 'ManagedPolicyArns', index],
+        managedPolicyArn: arn,
+      });
     });
   }
 

@@ -7,6 +7,7 @@ import { extractCloudFormation } from './cloudformation.js';
 import { type InputKind, kindOfValue } from './detect-input.js';
 import { type InputDocument, parseInputText } from './input-document.js';
 import { extractPolicyFile } from './policy-file.js';
+import { resolveManagedPolicies } from './managed-policies.js';
 import { extractPulumiPreview } from './pulumi-preview.js';
 import { extractTerraform } from './terraform.js';
 import type { PolicySource } from './types.js';
@@ -36,7 +37,7 @@ export function extractPolicies(text: string, fileName: string): ExtractResult {
     };
   }
   try {
-    return { ok: true, kind, sources: EXTRACTORS[kind](parsed.input, fileName) };
+    return { ok: true, kind, sources: resolveManagedPolicies(EXTRACTORS[kind](parsed.input, fileName)) };
   } catch (error) {
     // Extractors read untrusted shapes; a value they did not foresee is an input error, not a crash.
     const detail = error instanceof Error ? error.message : String(error);

@@ -21,6 +21,8 @@ export interface SourceFields {
   /** Why the policy cannot be fully known before deployment; joined into `unresolved`. */
   problems?: readonly PolicyProblem[];
   unresolved?: string;
+  /** An AWS managed policy attachment: the ARN, its document filled in later. */
+  managedPolicyArn?: string;
 }
 
 export class SourceList {
@@ -43,6 +45,7 @@ export class SourceList {
     if (logicalId !== undefined && logicalId !== address) source.logicalId = logicalId;
     if (property !== undefined) source.property = property;
     if (principal !== undefined) source.principal = principal;
+    if (fields.managedPolicyArn !== undefined) source.managedPolicyArn = fields.managedPolicyArn;
     source.filePath = pathText(at);
     const line = this.input.lineOf(at);
     source.location = line === undefined ? { file: this.file } : { file: this.file, line };

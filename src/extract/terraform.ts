@@ -17,6 +17,7 @@ import { lambdaPermissionPolicy } from './lambda-permission.js';
 import { providerArn, providerHost, substituteProviderReferences } from './oidc-provider-references.js';
 import { policyDocumentReference, renderPolicyDocumentData } from './policy-document-data.js';
 import { SourceList } from './source-list.js';
+import { awsManagedPolicyName } from './managed-policies.js';
 import type { PolicySource } from './types.js';
 import { isRecord } from '../util/is-record.js';
 
@@ -89,6 +90,11 @@ class TerraformExtractor {
   private readonly byName = new Map<string, string>();
   /** `aws_iam_policy.x` -> principals it is attached to. */
   private readonly attachments = new Map<string, string[]>();
+  /** Block address -> AWS managed policies it attaches by ARN, emitted as sources for resolveManagedPolicies. */
+  private readonly managedAttachments = new Map<
+    string,
+    { principal: string; arn: string; at: readonly PathSegment[] }[]
+  >();
 
   constructor(input: InputDocument, file: string) {
     const config = isRecord(input.value) ? input.value : {};
@@ -107,7 +113,23 @@ class TerraformExtractor {
         this.byName.set(`${block.type}:${block.body.name}`, block.address);
     }
     for (const block of this.resources) this.indexAttachments(block);
-    for (const block of this.resources) this.extract(block);
+    for (const block of this.resources) {
+      this.extract(block);
+      // At the attaching block, so sources stay in file order.
+      for (const { principal, arn, at } of this.managedAttachments.get(block.address) ?? []) {
+        this.list.add({
+          kind: 'identity',
+          address: block.humanAddress,
+          logicalId: block.address,
+          property: pathText(at),
+          principal,
+          document: undefined,
+          at: [...block.at, ...at],
+          attachedTo: principal,
+          managedPolicyArn: arn,
+        });
+      }
+    }
     substituteProviderReferences(this.list.sources, this.oidcProviderReferences());
     return this.list.sources;
   }
@@ -126,21 +148,29 @@ class TerraformExtractor {
   }
 
   private indexAttachments(block: Block): void {
-    const attach = (policyArn: unknown, principal: string): void => {
+    const attach = (policyArn: unknown, principal: string, at: readonly PathSegment[]): void => {
+      if (typeof policyArn === 'string' && awsManagedPolicyName(policyArn) !== undefined) {
+        this.managedAttachments.set(block.address, [
+          ...(this.managedAttachments.get(block.address) ?? []),
+          { principal, arn: policyArn, at },
+        ]);
+        return;
+      }
       const policy = typeof policyArn === 'string' ? terraformReference(policyArn) : undefined;
       if (policy?.startsWith('aws_iam_policy.'))
         this.attachments.set(policy, unique([...(this.attachments.get(policy) ?? []), principal]));
     };
     if (block.type === 'aws_iam_role') {
       const arns = block.body.managed_policy_arns;
-      if (Array.isArray(arns)) for (const arn of arns) attach(arn, block.address);
+      if (Array.isArray(arns))
+        arns.forEach((arn: unknown, i) => attach(arn, block.address, ['managed_policy_arns', i]));
       return;
     }
     for (const { argument, principalType } of ATTACHMENTS[block.type] ?? []) {
       const value = block.body[argument];
       for (const item of Array.isArray(value) ? value : [value]) {
         const principal = this.principal(item, principalType);
-        if (principal !== undefined) attach(block.body.policy_arn, principal);
+        if (principal !== undefined) attach(block.body.policy_arn, principal, ['policy_arn']);
       }
     }
   }

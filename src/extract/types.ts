@@ -46,6 +46,11 @@ export interface PolicySource {
   /** JSON path of the policy inside its file, e.g. `Resources.AppRole.Properties.AssumeRolePolicyDocument`. */
   filePath?: string;
   location?: SourceLocation;
+  /**
+   * For an AWS managed policy attached to the principal: its ARN as written. The document comes from
+   * iam-gate's copy of the AWS managed policies (`resolveManagedPolicies`).
+   */
+  managedPolicyArn?: string;
   /** Set when the policy's content cannot be known at analysis time; says why. Never passed silently. */
   unresolved?: string;
 }

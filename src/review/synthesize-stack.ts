@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { extractPolicies } from '../extract/extract-file.js';
+import { resolveManagedPolicies } from '../extract/managed-policies.js';
 import type { Stack, StackKind } from '../stacks/types.js';
 import { synthesizeCdk } from '../synth/cdk/synthesize-cdk.js';
 import { synthesizeCdktf } from '../synth/cdktf/synthesize-cdktf.js';
@@ -96,6 +97,11 @@ export interface SynthesizeOptions {
   cache?: SynthCache;
   /** Set to use the cache (base revisions); unset to always synthesize (head). */
   cacheKey?: string;
+  /**
+   * Runs before synthesizing, not on a cache hit: what the synthesis needs on disk (the revision's
+   * files). Its failure is the caller's, so it is thrown, not reported as the stack's.
+   */
+  prepare?: () => Promise<void>;
 }
 
 export type StackSynthesis = SynthResult & { cached: boolean };
@@ -108,8 +114,10 @@ export async function synthesizeStack(
   const { cache, cacheKey } = options;
   if (cache !== undefined && cacheKey !== undefined) {
     const hit = await cache.get(cacheKey);
-    if (hit?.ok === true) return { ...hit, stack, cached: true };
+    if (hit?.ok === true)
+      return { ...hit, stack, sources: resolveManagedPolicies(hit.sources), cached: true };
   }
+  await options.prepare?.();
   let result: SynthResult;
   try {
     result = await SYNTHESIZERS[stack.kind](stack, context);
@@ -123,6 +131,8 @@ export async function synthesizeStack(
       durationMs: 0,
     };
   }
+  // Whatever the synthesizer, attached AWS managed policies get their documents.
+  if (result.ok) result = { ...result, sources: resolveManagedPolicies(result.sources) };
   if (result.ok && cache !== undefined && cacheKey !== undefined)
     await cache.set(cacheKey, result).catch(() => undefined);
   return { ...result, cached: false };

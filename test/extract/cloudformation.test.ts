@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { extractPolicies } from '../../src/extract/extract-file.js';
+import { managedPolicyDocument } from '../../src/extract/managed-policies.js';
 import type { PolicySource } from '../../src/extract/types.js';
 import { extractFixture, sourceAt } from './fixtures.js';
 
@@ -21,6 +22,8 @@ describe('CloudFormation JSON: app.json', () => {
   it('finds every policy, in template order', () => {
     expect(sources.map((s) => [s.id.slice(file.length), s.kind, s.principal])).toEqual([
       ['#AppRole.AssumeRolePolicyDocument', 'trust', 'AppRole'],
+      // The AWS managed AWSLambdaBasicExecutionRole listed in the role's ManagedPolicyArns.
+      ['#AppRole.ManagedPolicyArns[0]', 'identity', 'AppRole'],
       ['#AppRole.Policies[0].PolicyDocument', 'identity', 'AppRole'],
       ['#AppRole.Policies[1].PolicyDocument', 'identity', 'AppRole'],
       ['#OpsRole.AssumeRolePolicyDocument', 'trust', 'OpsRole'],
@@ -33,6 +36,29 @@ describe('CloudFormation JSON: app.json', () => {
       ['#OrdersKey.KeyPolicy', 'resource', 'OrdersKey'],
       ['#InvokeFromS3', 'resource', 'Handler'],
     ]);
+  });
+
+  it('lints an AWS managed policy named by Fn::Sub in ManagedPolicyArns with its current document', () => {
+    expect(sourceAt(sources, 'AppRole.ManagedPolicyArns[0]')).toEqual({
+      id: `${file}#AppRole.ManagedPolicyArns[0]`,
+      kind: 'identity',
+      address: 'AppRole',
+      property: 'ManagedPolicyArns[0]',
+      principal: 'AppRole',
+      managedPolicyArn: 'arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole',
+      filePath: 'Resources.AppRole.Properties.ManagedPolicyArns[0]',
+      location: { file, line: 30 },
+      document: {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'],
+            Resource: '*',
+          },
+        ],
+      },
+    });
   });
 
   it('keeps GetAtt and Join symbolic in an inline policy, with its path and line', () => {
@@ -230,6 +256,15 @@ describe('CDK synth output: cdk-synth.template.json', () => {
         'AppRoleB3C2D8E1',
         84,
       ],
+      // CDK's Fn::Join of the partition and an AWS managed policy name, at the line of the entry.
+      [
+        'AppStack/AppRole/Resource',
+        'AppRoleB3C2D8E1',
+        'ManagedPolicyArns[0]',
+        'identity',
+        'AppRoleB3C2D8E1',
+        97,
+      ],
       // The role's DefaultPolicy lands on the role, so principal-wide rules see both together.
       [
         'AppStack/AppRole/DefaultPolicy/Resource',
@@ -248,7 +283,15 @@ describe('CDK synth output: cdk-synth.template.json', () => {
         162,
       ],
     ]);
-    expect(sources[2]?.id).toBe(
+    expect(sources[2]).toMatchObject({
+      id: `${file}#AppStack/AppRole/Resource.ManagedPolicyArns[0]`,
+      managedPolicyArn: 'arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole',
+      document: {
+        Statement: [{ Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'] }],
+      },
+    });
+    expect(sources[2]?.unresolved).toBeUndefined();
+    expect(sources[3]?.id).toBe(
       `${file}#AppStack/AppRole/DefaultPolicy/Resource.PolicyDocument@AppRoleB3C2D8E1`,
     );
   });
@@ -276,7 +319,7 @@ describe('CDK synth output: cdk-synth.template.json', () => {
 });
 
 describe('CloudFormation: attachments and resource types', () => {
-  it('attaches a managed policy to the roles whose ManagedPolicyArns name it', () => {
+  it('attaches a managed policy to the roles whose ManagedPolicyArns name it, AWS managed ones included', () => {
     const sources = extract(
       template({
         Role: {
@@ -289,10 +332,15 @@ describe('CloudFormation: attachments and resource types', () => {
         Shared: { Type: 'AWS::IAM::ManagedPolicy', Properties: { PolicyDocument: { Statement: [] } } },
       }),
     );
-    expect(sources.map((s) => [s.id, s.principal])).toEqual([
-      ['template.json#Role.AssumeRolePolicyDocument', 'Role'],
-      ['template.json#Shared.PolicyDocument@Role', 'Role'],
+    expect(sources.map((s) => [s.id, s.principal, s.managedPolicyArn])).toEqual([
+      ['template.json#Role.AssumeRolePolicyDocument', 'Role', undefined],
+      // The Ref to Shared is not AWS managed: it is the Shared source below, not a second copy.
+      ['template.json#Role.ManagedPolicyArns[1]', 'Role', 'arn:aws:iam::aws:policy/ReadOnlyAccess'],
+      ['template.json#Shared.PolicyDocument@Role', 'Role', undefined],
     ]);
+    expect(sources[1]?.unresolved).toBeUndefined();
+    expect(sources[1]?.document).toBeDefined();
+    expect(sources[1]?.document).toEqual(managedPolicyDocument('ReadOnlyAccess'));
   });
 
   it('gives an unattached policy its own logical id as principal', () => {

@@ -5,9 +5,9 @@ import { fixture } from './fixtures.js';
 describe('extractPolicies', () => {
   it.each([
     ['policies/identity.json', 'policy', 1],
-    ['iac/cloudformation/app.json', 'cloudformation', 11],
+    ['iac/cloudformation/app.json', 'cloudformation', 12],
     ['iac/cloudformation/app.yaml', 'cloudformation', 8],
-    ['iac/cloudformation/cdk-synth.template.json', 'cloudformation', 4],
+    ['iac/cloudformation/cdk-synth.template.json', 'cloudformation', 5],
     ['iac/terraform/cdk.tf.json', 'terraform', 8],
     ['iac/pulumi/preview.json', 'pulumi-preview', 7],
   ])('%s: %s, %i sources', (relative, kind, count) => {

@@ -220,6 +220,47 @@ describe('Terraform JSON written by hand', () => {
     ]);
   });
 
+  it('lists AWS managed policy attachments at the block that attaches them, in file order', () => {
+    const sources = extract({
+      resource: {
+        aws_iam_role: {
+          app: {
+            assume_role_policy: literal,
+            managed_policy_arns: ['arn:aws:iam::aws:policy/ReadOnlyAccess'],
+          },
+        },
+        aws_iam_policy_attachment: {
+          ops: {
+            name: 'ops',
+            policy_arn: 'arn:aws:iam::aws:policy/PowerUserAccess',
+            roles: ['${aws_iam_role.app.name}'],
+            users: ['bob'],
+          },
+        },
+        aws_iam_role_policy: { app: { role: '${aws_iam_role.app.name}', policy: literal } },
+      },
+    });
+    expect(sources.map((s) => [s.id, s.principal, s.managedPolicyArn])).toEqual([
+      ['main.tf.json#aws_iam_role.app.assume_role_policy', 'aws_iam_role.app', undefined],
+      [
+        'main.tf.json#aws_iam_role.app.managed_policy_arns[0]@aws_iam_role.app',
+        'aws_iam_role.app',
+        'arn:aws:iam::aws:policy/ReadOnlyAccess',
+      ],
+      [
+        'main.tf.json#aws_iam_policy_attachment.ops.policy_arn@aws_iam_role.app',
+        'aws_iam_role.app',
+        'arn:aws:iam::aws:policy/PowerUserAccess',
+      ],
+      [
+        'main.tf.json#aws_iam_policy_attachment.ops.policy_arn@bob',
+        'bob',
+        'arn:aws:iam::aws:policy/PowerUserAccess',
+      ],
+      ['main.tf.json#aws_iam_role_policy.app.policy', 'aws_iam_role.app', undefined],
+    ]);
+  });
+
   it('reads resource policies carried by the resource itself and by *_policy resources', () => {
     const sources = extract({
       resource: {

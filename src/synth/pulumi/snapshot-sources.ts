@@ -11,6 +11,7 @@
 import { isAbsolute, relative, sep } from 'node:path';
 import type { InputDocument } from '../../extract/input-document.js';
 import { ATTACHMENTS, POLICY, ROLE, extractPulumiPreview } from '../../extract/pulumi-preview.js';
+import { awsManagedPolicyName } from '../../extract/managed-policies.js';
 import type { PolicySource, SourceLocation } from '../../extract/types.js';
 import { childPath } from '../../policy/json-path.js';
 import { isRecord } from '../../util/is-record.js';
@@ -162,9 +163,10 @@ class SnapshotReader {
         principal,
         document: undefined,
         location: this.location(resource),
-        unresolved: /^arn:[^:]+:iam::aws:policy\//.test(arn)
-          ? `attaches the AWS managed policy ${arn}, whose document is not part of the program`
-          : `attaches the policy ${arn}, which this stack does not define`,
+        // AWS managed policies get their documents from resolveManagedPolicies; others stay unknown.
+        ...(awsManagedPolicyName(arn) !== undefined
+          ? { managedPolicyArn: arn }
+          : { unresolved: `attaches the policy ${arn}, which this stack does not define` }),
       });
     };
     for (const resource of this.managed) {

@@ -193,28 +193,36 @@ describe('a Pulumi snapshot read as policies', () => {
       at(4),
     );
     const { sources } = extract([attachment, own, user, role], {});
+    // Another account's policy stays unknown; the AWS managed one carries its ARN, for
+    // resolveManagedPolicies to fill in its document after synthesis.
     expect(
-      sources.filter((s) => s.document === undefined).map((s) => [s.id, s.principal, s.unresolved]),
+      sources
+        .filter((s) => s.document === undefined)
+        .map((s) => [s.id, s.principal, s.managedPolicyArn, s.unresolved]),
     ).toEqual([
       [
         'infra/Pulumi.yaml#aws:iam/role:Role::app.managedPolicyArns[1]@aws:iam/role:Role::app',
         'aws:iam/role:Role::app',
+        undefined,
         'attaches the policy arn:aws:iam::123456789012:policy/shared, which this stack does not define',
       ],
       [
         'infra/Pulumi.yaml#aws:iam/policyAttachment:PolicyAttachment::readers.policyArn@aws:iam/role:Role::app',
         'aws:iam/role:Role::app',
-        'attaches the AWS managed policy arn:aws:iam::aws:policy/ReadOnlyAccess, whose document is not part of the program',
+        'arn:aws:iam::aws:policy/ReadOnlyAccess',
+        undefined,
       ],
       [
         'infra/Pulumi.yaml#aws:iam/policyAttachment:PolicyAttachment::readers.policyArn@aws:iam/user:User::ci',
         'aws:iam/user:User::ci',
-        'attaches the AWS managed policy arn:aws:iam::aws:policy/ReadOnlyAccess, whose document is not part of the program',
+        'arn:aws:iam::aws:policy/ReadOnlyAccess',
+        undefined,
       ],
       [
         'infra/Pulumi.yaml#aws:iam/policyAttachment:PolicyAttachment::readers.policyArn@aws:iam/user:User::someone-else',
         'aws:iam/user:User::someone-else',
-        'attaches the AWS managed policy arn:aws:iam::aws:policy/ReadOnlyAccess, whose document is not part of the program',
+        'arn:aws:iam::aws:policy/ReadOnlyAccess',
+        undefined,
       ],
     ]);
     // The stack's own policy attaches through the preview mapping, with its document.

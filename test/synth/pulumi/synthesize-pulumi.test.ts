@@ -6,6 +6,7 @@
 import { cp, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { managedPolicyDocument, resolveManagedPolicies } from '../../../src/extract/managed-policies.js';
 import type { PolicySource } from '../../../src/extract/types.js';
 import type { Stack } from '../../../src/stacks/types.js';
 import { synthesizePulumi } from '../../../src/synth/pulumi/synthesize.js';
@@ -214,16 +215,20 @@ describe('the review example (examples/review/*/pulumi-app)', () => {
     });
   });
 
-  it('keeps an attached AWS managed policy visible as unresolved', () => {
+  it('keeps an attached AWS managed policy visible, for its document to be filled in', () => {
     const attachment = source(
       baseSources,
       `aws:iam/rolePolicyAttachment:RolePolicyAttachment::processor-logs.policyArn@${ROLE}`,
     );
+    expect(attachment).toMatchObject({
+      kind: 'identity',
+      property: 'policyArn',
+      principal: ROLE,
+      managedPolicyArn: 'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole',
+    });
+    // synthesizePulumi leaves the document to resolveManagedPolicies (run by synthesizeStack).
     expect(attachment.document).toBeUndefined();
-    expect(attachment.unresolved).toBe(
-      'attaches the AWS managed policy arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole, ' +
-        'whose document is not part of the program',
-    );
+    expect(attachment.unresolved).toBeUndefined();
   });
 
   it('sees the pull request widen the role policy to s3:* on the whole bucket', () => {
@@ -394,22 +399,32 @@ describe('every resource type and what makes a policy unreadable (fixtures/edge-
     );
   });
 
-  it('keeps AWS managed policies in managedPolicyArns and group attachments visible', () => {
-    const unresolved = result.sources.filter((s) => s.document === undefined);
-    expect(unresolved.map((s) => [s.address, s.property, s.principal, s.unresolved])).toEqual([
+  it('keeps AWS managed policies in managedPolicyArns and group attachments visible, by ARN', () => {
+    const withoutDocument = result.sources.filter((s) => s.document === undefined);
+    expect(
+      withoutDocument.map((s) => [s.address, s.property, s.principal, s.managedPolicyArn, s.unresolved]),
+    ).toEqual([
       [
         'aws:iam/role:Role::deployer',
         'managedPolicyArns[1]',
         'aws:iam/role:Role::deployer',
-        'attaches the AWS managed policy arn:aws-us-gov:iam::aws:policy/ReadOnlyAccess, whose document is not part of the program',
+        'arn:aws-us-gov:iam::aws:policy/ReadOnlyAccess',
+        undefined,
       ],
       [
         'aws:iam/groupPolicyAttachment:GroupPolicyAttachment::developers-power',
         'policyArn',
         'aws:iam/group:Group::developers',
-        'attaches the AWS managed policy arn:aws-us-gov:iam::aws:policy/PowerUserAccess, whose document is not part of the program',
+        'arn:aws-us-gov:iam::aws:policy/PowerUserAccess',
+        undefined,
       ],
     ]);
+    // In any partition, the name finds the policy's current document.
+    expect(resolveManagedPolicies(withoutDocument).map((s) => [s.document, s.unresolved])).toEqual([
+      [managedPolicyDocument('ReadOnlyAccess'), undefined],
+      [managedPolicyDocument('PowerUserAccess'), undefined],
+    ]);
+    expect(managedPolicyDocument('PowerUserAccess')).toBeDefined();
   });
 
   it('reads KMS key and SNS topic policies, the topic policy built in an apply', () => {
