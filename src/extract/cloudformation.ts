@@ -101,8 +101,13 @@ class TemplateExtractor {
         this.policy(resource, 'trust', ['AssumeRolePolicyDocument'], resource.logicalId);
         this.awsManagedPolicies(resource);
         this.inlinePolicies(resource);
+        this.permissionsBoundary(resource);
         return;
       case 'AWS::IAM::User':
+        this.awsManagedPolicies(resource);
+        this.inlinePolicies(resource);
+        this.permissionsBoundary(resource);
+        return;
       case 'AWS::IAM::Group':
         this.awsManagedPolicies(resource);
         this.inlinePolicies(resource);
@@ -179,6 +184,43 @@ class TemplateExtractor {
         at: [...resource.at, 'ManagedPolicyArns', index],
         managedPolicyArn: arn,
       });
+    });
+  }
+
+  /**
+   * `PermissionsBoundary` of a role or user: the document of a managed policy in the template
+   * (`!Ref Boundary`), or an AWS managed policy by ARN. A boundary only caps what identity policies
+   * grant; one that is neither is still reported (unresolved), since the diff and expectations
+   * cannot know what it allows.
+   */
+  private permissionsBoundary(resource: Resource): void {
+    const value = resource.properties.PermissionsBoundary;
+    if (value === undefined) return;
+    const at = [...resource.at, 'PermissionsBoundary'];
+    const base = {
+      kind: 'boundary' as const,
+      address: resource.address,
+      logicalId: resource.logicalId,
+      property: 'PermissionsBoundary',
+      principal: resource.logicalId,
+      at,
+    };
+    const target = this.reference(value);
+    const policy = target === undefined ? undefined : this.resources[target];
+    if (isRecord(policy) && policy.Type === 'AWS::IAM::ManagedPolicy' && isRecord(policy.Properties)) {
+      const resolved = resolveIntrinsics(policy.Properties.PolicyDocument, this.context);
+      this.list.add({ ...base, document: resolved.value, problems: resolved.problems });
+      return;
+    }
+    const arn = resolveToString(value, this.context);
+    if (arn !== undefined && awsManagedPolicyName(arn) !== undefined) {
+      this.list.add({ ...base, document: undefined, managedPolicyArn: arn });
+      return;
+    }
+    this.list.add({
+      ...base,
+      document: undefined,
+      unresolved: `the permissions boundary ${arn ?? 'value'} is not defined in this template`,
     });
   }
 

@@ -187,6 +187,10 @@ class TerraformExtractor {
           if (isRecord(inline) && inline.policy !== undefined)
             this.policy(block, 'identity', ['inline_policy', i, 'policy'], block.address, inline.policy);
         }
+        this.permissionsBoundary(block);
+        return;
+      case 'aws_iam_user':
+        this.permissionsBoundary(block);
         return;
       case 'aws_iam_policy': {
         const principals = this.attachments.get(block.address) ?? [];
@@ -202,6 +206,45 @@ class TerraformExtractor {
     if (!spec) return;
     const principal = spec.target === undefined ? block.address : this.principal(body[spec.target]);
     this.policy(block, spec.kind, [spec.policy], principal);
+  }
+
+  /**
+   * `permissions_boundary` of a role or user: the document of an `aws_iam_policy` of the
+   * configuration (`${aws_iam_policy.boundary.arn}`), or an AWS managed policy by ARN; anything else
+   * is reported as unresolved, since the diff and expectations cannot know what it allows.
+   */
+  private permissionsBoundary(block: Block): void {
+    const value = block.body.permissions_boundary;
+    if (typeof value !== 'string' || value === '') return;
+    const fields = {
+      kind: 'boundary' as const,
+      address: block.humanAddress,
+      logicalId: block.address,
+      property: 'permissions_boundary',
+      principal: block.address,
+      at: [...block.at, 'permissions_boundary'],
+    };
+    const reference = terraformReference(value);
+    const policy = reference?.startsWith('aws_iam_policy.') ? this.byAddress.get(reference) : undefined;
+    if (policy !== undefined && policy.body.policy !== undefined) {
+      const resolved = this.policyValue(policy.body.policy);
+      this.list.add({
+        ...fields,
+        document: resolved.document,
+        ...(resolved.problems ? { problems: resolved.problems } : {}),
+        ...(resolved.unresolved !== undefined ? { unresolved: resolved.unresolved } : {}),
+      });
+      return;
+    }
+    if (awsManagedPolicyName(value) !== undefined) {
+      this.list.add({ ...fields, document: undefined, managedPolicyArn: value });
+      return;
+    }
+    this.list.add({
+      ...fields,
+      document: undefined,
+      unresolved: `the permissions boundary ${value} is not defined in this configuration`,
+    });
   }
 
   private policy(
