@@ -15,6 +15,7 @@ import { parseJsonText } from '../policy/json-text.js';
 import type { PolicyKind } from '../policy/types.js';
 import { type InputDocument, type PathSegment, joinPath, pathText, valueAt } from './input-document.js';
 import { lambdaPermissionPolicy } from './lambda-permission.js';
+import { awsManagedPolicyName } from './managed-policies.js';
 import { SourceList } from './source-list.js';
 import type { PolicySource } from './types.js';
 import { isRecord } from '../util/is-record.js';
@@ -185,8 +186,12 @@ class PreviewExtractor {
             unresolved: 'the policy depends on values known only after deployment: inlinePolicies',
           });
         }
+        this.permissionsBoundary(resource);
         return;
       }
+      case USER:
+        this.permissionsBoundary(resource);
+        return;
       case POLICY: {
         const principals = this.attachments.get(resource.address) ?? [];
         if (principals.length === 0) this.policy(resource, 'identity', ['policy'], resource.address, true);
@@ -204,6 +209,41 @@ class PreviewExtractor {
         ? resource.address
         : this.principals(resource, spec.target, spec.targetType)[0];
     this.policy(resource, spec.kind, ['policy'], principal, spec.required);
+  }
+
+  /**
+   * `permissionsBoundary` of a role or user: the `policy` of an `aws.iam.Policy` of the stack, an
+   * AWS managed policy by ARN, or else reported as unresolved (the cap cannot be known).
+   */
+  private permissionsBoundary(resource: PulumiResource): void {
+    const value = resource.inputs.permissionsBoundary;
+    if (value === undefined || value === '') return;
+    const policy = (resource.dependencies.permissionsBoundary ?? [])
+      .map((urn) => this.byUrn.get(urn))
+      .find((candidate) => candidate?.type === POLICY);
+    if (policy !== undefined) {
+      this.policy(policy, 'boundary', ['policy'], resource.address, true, resource.address);
+      return;
+    }
+    const fields = {
+      kind: 'boundary' as const,
+      address: resource.address,
+      property: 'permissionsBoundary',
+      principal: resource.address,
+      document: undefined,
+      at: [...resource.at, 'permissionsBoundary'],
+    };
+    if (typeof value === 'string' && awsManagedPolicyName(value) !== undefined) {
+      this.list.add({ ...fields, managedPolicyArn: value });
+      return;
+    }
+    this.list.add({
+      ...fields,
+      unresolved:
+        value === PULUMI_UNKNOWN
+          ? 'the permissions boundary is known only after deployment'
+          : `the permissions boundary ${typeof value === 'string' ? value : 'value'} is not defined in this stack`,
+    });
   }
 
   private policy(

@@ -240,3 +240,66 @@ describe('parseUrn', () => {
     expect(parseUrn(text)).toEqual(expected);
   });
 });
+
+describe('pulumi preview: permissions boundaries', () => {
+  const ROLE_TYPE = 'aws:iam/role:Role';
+  const trust = JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [
+      { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' },
+    ],
+  });
+  const boundaryDoc = {
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Action: 's3:Get*', Resource: '*' }],
+  };
+
+  it("a Policy of the stack named by permissionsBoundary is the role's boundary", () => {
+    const sources = extract([
+      step('aws:iam/policy:Policy', 'boundary', { policy: JSON.stringify(boundaryDoc) }),
+      step(
+        ROLE_TYPE,
+        'app',
+        { assumeRolePolicy: trust, permissionsBoundary: PULUMI_UNKNOWN },
+        { dependencies: { permissionsBoundary: [urn('aws:iam/policy:Policy', 'boundary')] } },
+      ),
+    ]);
+    const boundary = sources.find((s) => s.kind === 'boundary');
+    expect(boundary).toMatchObject({
+      address: 'aws:iam/policy:Policy::boundary',
+      principal: 'aws:iam/role:Role::app',
+      document: boundaryDoc,
+    });
+    expect(boundary?.unresolved).toBeUndefined();
+  });
+
+  it('an AWS managed boundary resolves; one from outside the stack is reported', () => {
+    const sources = extract([
+      step(ROLE_TYPE, 'managed', {
+        assumeRolePolicy: trust,
+        permissionsBoundary: 'arn:aws:iam::aws:policy/ReadOnlyAccess',
+      }),
+      step(ROLE_TYPE, 'foreign', {
+        assumeRolePolicy: trust,
+        permissionsBoundary: 'arn:aws:iam::111122223333:policy/OrgBoundary',
+      }),
+    ]);
+    const boundaries = sources.filter((s) => s.kind === 'boundary');
+    expect(
+      boundaries.map((s) => [
+        s.principal,
+        s.managedPolicyArn ?? null,
+        s.document !== undefined,
+        s.unresolved ?? null,
+      ]),
+    ).toEqual([
+      ['aws:iam/role:Role::managed', 'arn:aws:iam::aws:policy/ReadOnlyAccess', true, null],
+      [
+        'aws:iam/role:Role::foreign',
+        null,
+        false,
+        'the permissions boundary arn:aws:iam::111122223333:policy/OrgBoundary is not defined in this stack',
+      ],
+    ]);
+  });
+});
