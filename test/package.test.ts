@@ -2,7 +2,7 @@
  * The package as a user gets it: `npm pack`, unpacked into a separate project that has the runtime
  * dependencies but not Pulumi, then imported from plain ESM and type-checked from TypeScript.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -103,5 +103,25 @@ export { doc, error };
       },
     );
     expect(out.trim()).toBe(manifest.version);
+  });
+
+  it('checks a policy with the installed binary, which finds its catalog inside the package', () => {
+    writeFileSync(
+      join(project, 'policy.json'),
+      JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Action: 's3:GetObjekt', Resource: '*' }],
+      }),
+    );
+    const binary = join(project, 'node_modules', 'iam-gate', 'dist', 'cli', 'main.js');
+    const run = spawnSync('node', [binary, 'check', 'policy.json', '--format', 'json'], {
+      cwd: project,
+      encoding: 'utf8',
+    });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(1);
+    const report = JSON.parse(run.stdout) as { findings: { ruleId: string; message: string }[] };
+    expect(report.findings.map((f) => f.ruleId)).toEqual(['unknown-action']);
+    expect(report.findings[0]?.message).toContain('did you mean "s3:GetObject"?');
   });
 });

@@ -88,6 +88,28 @@ export interface Catalog {
    * actions AWS adds after this catalog was built.
    */
   expandNotAction(patterns: readonly string[]): readonly string[];
+  /** `allActions().length`: action ids run from 0 to `actionCount() - 1`. */
+  actionCount(): number;
+  /**
+   * The ids (positions in `allActions()`) of the actions `expand(pattern)` returns, ascending. Rules
+   * combine the expansions of a statement's many patterns, and integers combine without building,
+   * hashing and sorting name strings. Computed on each call (callers keep what they reuse), and
+   * possibly a view of an array shared with other answers: never write to it.
+   */
+  expandIds(pattern: string): Int32Array;
+  /** The id of one concrete action (case-insensitive), or -1; patterns are not expanded. */
+  actionId(name: string): number;
+  /** `allActions()[id]`, without building the whole list. */
+  actionName(id: number): string;
+  /** `isWildcardOnly(actionName(id))`. */
+  isWildcardOnlyId(id: number): boolean;
+  /**
+   * One entry per action id: 1 when the action only accepts `Resource: "*"`, else 0. For loops over
+   * hundreds of thousands of ids, where a method call per id is the cost. Shared: never write to it.
+   */
+  wildcardOnlyFlags(): Uint8Array;
+  /** `accessLevel(actionName(id))`. */
+  accessLevelId(id: number): AccessLevel;
   /** Global keys (`aws:SourceArn`, `aws:PrincipalTag/team`, ...); case-insensitive. */
   isGlobalConditionKey(key: string): boolean;
   /** Keys supplied by a federated principal's token (`token.actions.githubusercontent.com:sub`, `saml:aud`). */
@@ -134,10 +156,41 @@ const TRUST_ACTIONS = new Set([
 
 const DIGIT_ZERO = '0'.charCodeAt(0);
 
+const NO_IDS = new Int32Array(0);
+const ONLY_STARS = /^\*+$/;
+const SEPARATOR_CODE = ACTION_SEPARATOR.charCodeAt(0);
+
+/** Actions numbered in `allActions()` order: each service's run starts at its `offset`. */
+interface IdSpace {
+  readonly count: number;
+  /** Position in `serviceList` of each action's service. */
+  readonly serviceById: Uint16Array;
+  /**
+   * `identity[id] === id`. Expansions that are one action or whole services are views of it, so
+   * that the thousands of single-action expansions share one buffer instead of allocating each.
+   */
+  readonly identity: Int32Array;
+  /** Per action, 1 when it is wildcard-only; decoded for all actions on first use. */
+  wildcardOnly: Uint8Array | undefined;
+}
+
+function countActions(column: string): number {
+  if (column === '') return 0;
+  let count = 1;
+  for (let at = column.indexOf(ACTION_SEPARATOR); at >= 0; at = column.indexOf(ACTION_SEPARATOR, at + 1)) {
+    count++;
+  }
+  return count;
+}
+
 /** Per-service state, decoded from the compact columns on first use. */
 interface ServiceIndex {
   readonly data: CompactService;
   readonly prefix: string;
+  /** Position in `serviceList`. */
+  readonly position: number;
+  /** Id of the service's first action; valid once `CompiledCatalog.ids()` has run. */
+  offset: number;
   /** Canonical full names (`s3:GetObject`), sorted. */
   names: readonly string[] | undefined;
   /** Lower-case action parts (`getobject`), same order as `names`. */
@@ -223,6 +276,8 @@ class CompiledCatalog implements Catalog {
   /** Compiled key templates, shared by all actions that list the same template. */
   private readonly keyTemplates = new Map<string, RegExp>();
   private readonly expandCache = new Map<string, readonly string[]>();
+  private readonly suggestions = new Map<string, string | undefined>();
+  private idSpace?: IdSpace;
   private readonly notActionCache = new Map<string, readonly string[]>();
   private readonly recordsByName = new Map<string, ActionRecord>();
   private all?: readonly string[];
@@ -233,9 +288,11 @@ class CompiledCatalog implements Catalog {
     this.dataVersion = data.dataVersion;
     this.dataUpdatedAt = data.dataUpdatedAt;
     // Every lazy field starts out present so that all ServiceIndex objects share one hidden class.
-    this.serviceList = data.services.map((svc) => ({
+    this.serviceList = data.services.map((svc, position) => ({
       data: svc,
       prefix: svc.prefix,
+      position,
+      offset: 0,
       names: undefined,
       lowerActions: undefined,
       byLower: undefined,
@@ -280,10 +337,69 @@ class CompiledCatalog implements Catalog {
     const lower = pattern.toLowerCase();
     let result = this.expandCache.get(lower);
     if (!result) {
-      result = Object.freeze(this.computeExpand(lower));
+      const ids = this.idsOfLower(lower);
+      const names = new Array<string>(ids.length);
+      for (let i = 0; i < ids.length; i++) names[i] = this.actionName(ids[i] as number);
+      result = Object.freeze(names);
       this.expandCache.set(lower, result);
     }
     return result;
+  }
+
+  expandIds(pattern: string): Int32Array {
+    return this.idsOfLower(pattern.toLowerCase());
+  }
+
+  actionCount(): number {
+    return this.ids().count;
+  }
+
+  actionId(name: string): number {
+    const found = this.locate(name.toLowerCase());
+    if (!found) return -1;
+    this.ids();
+    return found.svc.offset + found.index;
+  }
+
+  actionName(id: number): string {
+    const svc = this.serviceOfId(id);
+    return this.names(svc)[id - svc.offset] as string;
+  }
+
+  isWildcardOnlyId(id: number): boolean {
+    this.serviceOfId(id);
+    return this.wildcardOnlyFlags()[id] === 1;
+  }
+
+  wildcardOnlyFlags(): Uint8Array {
+    const space = this.ids();
+    if (!space.wildcardOnly) {
+      const flags = new Uint8Array(space.count);
+      // Scanned rather than split: an empty cell of the resource-type column is a wildcard-only
+      // action, and splitting every service's column would allocate a string per action.
+      for (const svc of this.serviceList) {
+        const column = svc.data.resourceTypeRefs;
+        let id = svc.offset;
+        let empty = true;
+        for (let i = 0; i < column.length; i++) {
+          if (column.charCodeAt(i) === SEPARATOR_CODE) {
+            if (empty) flags[id] = 1;
+            id++;
+            empty = true;
+          } else {
+            empty = false;
+          }
+        }
+        if (empty) flags[id] = 1;
+      }
+      space.wildcardOnly = flags;
+    }
+    return space.wildcardOnly;
+  }
+
+  accessLevelId(id: number): AccessLevel {
+    const svc = this.serviceOfId(id);
+    return ACCESS_LEVELS[svc.data.accessLevels.charCodeAt(id - svc.offset) - DIGIT_ZERO] as AccessLevel;
   }
 
   expandNotAction(patterns: readonly string[]): readonly string[] {
@@ -336,6 +452,14 @@ class CompiledCatalog implements Catalog {
   suggest(action: string): string | undefined {
     if (hasWildcard(action) || this.record(action)) return undefined;
     const lower = action.toLowerCase();
+    // The same typo recurs across files and policies, and each answer scans whole services.
+    if (this.suggestions.has(lower)) return this.suggestions.get(lower);
+    const suggestion = this.computeSuggestion(lower);
+    this.suggestions.set(lower, suggestion);
+    return suggestion;
+  }
+
+  private computeSuggestion(lower: string): string | undefined {
     const colon = lower.indexOf(':');
     if (colon <= 0) return undefined;
     const servicePart = lower.slice(0, colon);
@@ -381,21 +505,34 @@ class CompiledCatalog implements Catalog {
     return best;
   }
 
-  private computeExpand(lower: string): string[] {
+  private idsOfLower(lower: string): Int32Array {
+    // Not cached here: `expand` caches names and rules cache per pattern, and a third copy of
+    // thousands of entries would only add to what the garbage collector moves.
+    return this.computeIds(lower);
+  }
+
+  private computeIds(lower: string): Int32Array {
+    const space = this.ids();
     if (!hasWildcard(lower)) {
-      const record = this.locate(lower);
-      return record ? [this.names(record.svc)[record.index] as string] : [];
+      const found = this.locate(lower);
+      if (!found) return NO_IDS;
+      const id = found.svc.offset + found.index;
+      return space.identity.subarray(id, id + 1);
     }
     const colon = lower.indexOf(':');
+    if (ONLY_STARS.test(lower)) return space.identity;
     if (colon < 0) {
       // No service separator (`s3*`): match the glob against whole names, as IAM compares strings.
       const glob = globToRegExp(lower);
-      return this.allActions().filter((name) => glob.test(name.toLowerCase()));
+      const all = this.allActions();
+      const ids: number[] = [];
+      for (let id = 0; id < all.length; id++) if (glob.test((all[id] as string).toLowerCase())) ids.push(id);
+      return Int32Array.from(ids);
     }
     const servicePart = lower.slice(0, colon);
     const actionPart = lower.slice(colon + 1);
     // Every action name has exactly one colon, and a literal colon in the pattern must be it.
-    if (actionPart.includes(':')) return [];
+    if (actionPart.includes(':')) return NO_IDS;
 
     let services: ServiceIndex[];
     if (hasWildcard(servicePart)) {
@@ -406,20 +543,66 @@ class CompiledCatalog implements Catalog {
       services = svc ? [svc] : [];
     }
 
-    const result: string[] = [];
-    const glob = actionPart === '*' ? undefined : globToRegExp(actionPart);
-    for (const svc of services) {
-      const names = this.names(svc);
-      if (!glob) {
-        for (const name of names) result.push(name);
-        continue;
+    if (actionPart === '*') {
+      if (services.length === 1) {
+        const svc = services[0] as ServiceIndex;
+        return space.identity.subarray(svc.offset, svc.offset + this.serviceSize(svc, space));
       }
+      let count = 0;
+      for (const svc of services) count += this.serviceSize(svc, space);
+      const ids = new Int32Array(count);
+      let at = 0;
+      for (const svc of services) {
+        const end = svc.offset + this.serviceSize(svc, space);
+        for (let id = svc.offset; id < end; id++) ids[at++] = id;
+      }
+      return ids;
+    }
+    const ids: number[] = [];
+    // `Describe*`, the usual shape, needs no RegExp: a prefix test says the same.
+    const star = actionPart.indexOf('*');
+    const prefix =
+      star === actionPart.length - 1 && !actionPart.includes('?') ? actionPart.slice(0, star) : undefined;
+    const glob = prefix === undefined ? globToRegExp(actionPart) : undefined;
+    for (const svc of services) {
       const lowerActions = this.lowerActions(svc);
       for (let i = 0; i < lowerActions.length; i++) {
-        if (glob.test(lowerActions[i] as string)) result.push(names[i] as string);
+        const action = lowerActions[i] as string;
+        if (glob ? glob.test(action) : action.startsWith(prefix as string)) ids.push(svc.offset + i);
       }
     }
-    return result;
+    return Int32Array.from(ids);
+  }
+
+  /** Numbers every action in `allActions()` order, from the column lengths alone; once. */
+  private ids(): IdSpace {
+    if (!this.idSpace) {
+      let count = 0;
+      for (const svc of this.serviceList) {
+        svc.offset = count;
+        count += countActions(svc.data.actions);
+      }
+      const serviceById = new Uint16Array(count);
+      for (const svc of this.serviceList) {
+        const next = this.serviceList[svc.position + 1];
+        serviceById.fill(svc.position, svc.offset, next ? next.offset : count);
+      }
+      const identity = new Int32Array(count);
+      for (let id = 0; id < count; id++) identity[id] = id;
+      this.idSpace = { count, serviceById, identity, wildcardOnly: undefined };
+    }
+    return this.idSpace;
+  }
+
+  private serviceSize(svc: ServiceIndex, space: IdSpace): number {
+    const next = this.serviceList[svc.position + 1];
+    return (next ? next.offset : space.count) - svc.offset;
+  }
+
+  private serviceOfId(id: number): ServiceIndex {
+    const space = this.ids();
+    if (!(id >= 0 && id < space.count)) throw new RangeError(`no action has id ${id}`);
+    return this.serviceList[space.serviceById[id] as number] as ServiceIndex;
   }
 
   private names(svc: ServiceIndex): readonly string[] {
@@ -455,7 +638,12 @@ class CompiledCatalog implements Catalog {
     if (colon <= 0) return undefined;
     const svc = this.byPrefix.get(lowerName.slice(0, colon));
     if (!svc) return undefined;
-    svc.byLower ??= new Map(this.lowerActions(svc).map((action, i) => [action, i]));
+    if (!svc.byLower) {
+      const byLower = new Map<string, number>();
+      const lowerActions = this.lowerActions(svc);
+      for (let i = 0; i < lowerActions.length; i++) byLower.set(lowerActions[i] as string, i);
+      svc.byLower = byLower;
+    }
     const index = svc.byLower.get(lowerName.slice(colon + 1));
     return index === undefined ? undefined : { svc, index };
   }

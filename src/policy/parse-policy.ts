@@ -139,7 +139,7 @@ class PolicyParser {
 
   private statement(raw: Record<string, unknown>, index: number, path: string): Statement[] {
     const before = this.errors.length;
-    for (const key of Object.keys(raw)) {
+    for (const key in raw) {
       if (!STATEMENT_KEYS.has(key)) {
         this.problem(
           childPath(path, key),
@@ -147,12 +147,16 @@ class PolicyParser {
         );
       }
     }
-    const sid = this.optionalString(raw.Sid, childPath(path, 'Sid'));
-    const effect = this.effect(raw.Effect, childPath(path, 'Effect'));
+    const sid = raw.Sid === undefined ? undefined : this.optionalString(raw.Sid, childPath(path, 'Sid'));
+    const effect =
+      raw.Effect === 'Allow' || raw.Effect === 'Deny'
+        ? raw.Effect
+        : this.effect(raw.Effect, childPath(path, 'Effect'));
     const action = this.exclusivePair(raw, path, 'Action', 'NotAction', true);
     const resource = this.exclusivePair(raw, path, 'Resource', 'NotResource', false);
     const principal = this.principalPair(raw, path);
-    const conditions = this.conditions(raw.Condition, childPath(path, 'Condition'));
+    const conditions =
+      raw.Condition === undefined ? [] : this.conditions(raw.Condition, childPath(path, 'Condition'));
     this.kindRules(raw, path);
 
     if (this.errors.length > before || !effect) return [];
@@ -200,29 +204,32 @@ class PolicyParser {
   }
 
   private stringList(value: unknown, path: string, what: 'action' | 'resource'): Entries | undefined {
-    const list = typeof value === 'string' ? [value] : value;
-    if (!Array.isArray(list)) {
+    if (typeof value === 'string') {
+      const problem = what === 'action' ? actionProblem(value) : resourceProblem(value);
+      if (problem) this.problem(path, problem);
+      return new EntryList([value], path, true);
+    }
+    if (!Array.isArray(value)) {
       this.problem(path, `expected a string or an array of strings, got ${describe(value)}`);
       return undefined;
     }
-    if (list.length === 0) {
+    if (value.length === 0) {
       this.problem(path, `expected at least one ${what}, got an empty array`);
       return undefined;
     }
-    const single = typeof value === 'string';
-    const entries: Entries = { values: [], path, paths: [] };
-    list.forEach((item: unknown, i) => {
-      const itemPath = single ? path : childPath(path, i);
+    let strings = true;
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
       if (typeof item !== 'string') {
-        this.problem(itemPath, `expected a string, got ${describe(item)}`);
-        return;
+        this.problem(childPath(path, i), `expected a string, got ${describe(item)}`);
+        strings = false;
+        continue;
       }
       const problem = what === 'action' ? actionProblem(item) : resourceProblem(item);
-      if (problem) this.problem(itemPath, problem);
-      entries.values.push(item);
-      entries.paths.push(itemPath);
-    });
-    return entries;
+      if (problem) this.problem(childPath(path, i), problem);
+    }
+    const values = (strings ? value.slice() : value.filter((item) => typeof item === 'string')) as string[];
+    return new EntryList(values, path, false);
   }
 
   private principalPair(
@@ -287,7 +294,8 @@ class PolicyParser {
       return [];
     }
     const conditions: Condition[] = [];
-    for (const [written, block] of Object.entries(value)) {
+    for (const written in value) {
+      const block = value[written];
       const operatorPath = childPath(path, written);
       const operator = parseConditionOperator(written);
       if (!operator) {
@@ -298,7 +306,8 @@ class PolicyParser {
         this.problem(operatorPath, `expected an object of condition keys, got ${describe(block)}`);
         continue;
       }
-      for (const [key, raw] of Object.entries(block)) {
+      for (const key in block) {
+        const raw = block[key];
         const keyPath = childPath(operatorPath, key);
         const values = this.conditionValues(raw, keyPath);
         if (values) conditions.push({ ...operator, key, values, path: keyPath });
@@ -346,10 +355,75 @@ class PolicyParser {
   }
 }
 
+/**
+ * Entries whose per-value paths are built only when asked for: rules read them for the few values
+ * they report, and building tens of thousands of path strings per run costs more than the rest of
+ * the parse. A value that was not a string is left out, as AWS would reject the policy anyway.
+ */
+class EntryList implements Entries {
+  readonly #single: boolean;
+  #paths: string[] | undefined;
+
+  constructor(
+    readonly values: string[],
+    readonly path: string,
+    single: boolean,
+  ) {
+    this.#single = single;
+  }
+
+  get paths(): string[] {
+    this.#paths ??= this.values.map((_, i) => this.pathAt(i));
+    return this.#paths;
+  }
+
+  pathAt(index: number): string {
+    return this.#single ? this.path : childPath(this.path, index);
+  }
+}
+
+/** `entries.paths[index]`, without building every path of a long list to report one entry. */
+export function entryPath(entries: Entries, index: number): string {
+  return entries instanceof EntryList ? entries.pathAt(index) : (entries.paths[index] ?? entries.path);
+}
+
 function actionProblem(action: string): string | undefined {
   if (action === '') return 'expected an action, got an empty string';
-  if (ACTION_SYNTAX.test(action)) return undefined;
+  if (isPlainAction(action) || ACTION_SYNTAX.test(action)) return undefined;
   return `expected "service:action" such as "s3:GetObject", or "*", got ${JSON.stringify(action)}`;
+}
+
+/**
+ * The usual shape, `service:Name` with no whitespace, which ACTION_SYNTAX accepts too: checked by
+ * a character loop, as tens of thousands of actions per run made the RegExp a visible cost.
+ */
+function isPlainAction(action: string): boolean {
+  let colon = -1;
+  for (let i = 0; i < action.length; i++) {
+    const code = action.charCodeAt(i);
+    if (code === COLON) {
+      if (colon >= 0) return false;
+      colon = i;
+    } else if (!isNameCharacter(code) && !(code === UNDERSCORE && colon >= 0)) {
+      return false;
+    }
+  }
+  return colon > 0 && colon < action.length - 1;
+}
+
+const COLON = 58;
+const UNDERSCORE = 95;
+
+/** `[A-Za-z0-9*?-]`: what a service prefix may hold; a name may also hold `_`. */
+function isNameCharacter(code: number): boolean {
+  return (
+    (code >= 97 && code <= 122) ||
+    (code >= 65 && code <= 90) ||
+    (code >= 48 && code <= 57) ||
+    code === 42 ||
+    code === 63 ||
+    code === 45
+  );
 }
 
 /** Resources are `*`, ARNs, or symbolic IaC references that resolve to ARNs at deploy time. */

@@ -1,6 +1,6 @@
 import type { AccessLevel, Catalog } from '../catalog/index.js';
-import { hasWildcard } from '../policy/glob.js';
-import { eachEntry, isWholeServiceWildcard } from './support/action-pattern.js';
+import { entryPath } from '../policy/parse-policy.js';
+import { type ActionSet, entryActionSets, wildcardEntries } from './support/covered-actions.js';
 import { formatCount, listSome, plural } from './support/describe.js';
 import { GRANTING_POLICIES, delegatesToAccounts } from './support/statement-scope.js';
 import type { PolicyRule, RuleHit } from './types.js';
@@ -25,43 +25,49 @@ export const actionPrefixWildcard: PolicyRule = {
   check: ({ policy, source, catalog }) => {
     const hits: RuleHit[] = [];
     for (const statement of policy.statements) {
-      if (statement.effect !== 'Allow' || delegatesToAccounts(statement, source.kind)) continue;
-      for (const { value, path } of eachEntry(statement.action)) {
-        // Whole-service wildcards are wildcard-action's.
-        if (!hasWildcard(value) || isWholeServiceWildcard(value)) continue;
-        const actions = catalog.expand(value);
-        // Matching nothing is a typo, not breadth: unknown-action reports it.
-        if (actions.length === 0) continue;
-        hits.push({ path, message: `${JSON.stringify(value)} ${coverage(actions, catalog)}` });
+      const action = statement.action;
+      if (statement.effect !== 'Allow' || !action || delegatesToAccounts(statement, source.kind)) continue;
+      const sets = entryActionSets(statement, catalog);
+      for (const i of wildcardEntries(statement, catalog)) {
+        const actions = sets[i] as ActionSet;
+        // Whole-service wildcards are wildcard-action's; matching nothing is a typo, not breadth:
+        // unknown-action reports it.
+        if (actions.wholeService || actions.count === 0) continue;
+        const value = action.values[i] as string;
+        hits.push({
+          path: entryPath(action, i),
+          message: `${JSON.stringify(value)} ${coverage(actions, catalog)}`,
+        });
       }
     }
     return hits;
   },
 };
 
-const coverageByActions = new WeakMap<readonly string[], string>();
+const coverageBySet = new WeakMap<ActionSet, string>();
 
-/** What an expansion covers, said once per (shared) expansion array: `ec2:Describe*` recurs everywhere. */
-function coverage(actions: readonly string[], catalog: Catalog): string {
-  let text = coverageByActions.get(actions);
+/** What an expansion covers, said once per (shared) set: `ec2:Describe*` recurs everywhere. */
+function coverage(actions: ActionSet, catalog: Catalog): string {
+  let text = coverageBySet.get(actions);
   if (text === undefined) {
-    text = describeCoverage(actions, (action) => catalog.accessLevel(action));
-    coverageByActions.set(actions, text);
+    text = describeCoverage(actions, catalog);
+    coverageBySet.set(actions, text);
   }
   return text;
 }
 
-function describeCoverage(
-  actions: readonly string[],
-  levelOf: (action: string) => AccessLevel | undefined,
-): string {
-  let message = `covers ${plural(actions.length, 'action')} today`;
-  if (actions.length <= LIST_UP_TO) {
-    message += ` (${listSome(actions, LIST_UP_TO)})`;
+function describeCoverage(actions: ActionSet, catalog: Catalog): string {
+  const ids = Array.from(actions.ids);
+  let message = `covers ${plural(ids.length, 'action')} today`;
+  if (ids.length <= LIST_UP_TO) {
+    message += ` (${listSome(
+      ids.map((id) => catalog.actionName(id)),
+      LIST_UP_TO,
+    )})`;
   } else {
     const weighty = WEIGHTY_LEVELS.map((level) => ({
       level,
-      count: actions.filter((action) => levelOf(action) === level).length,
+      count: ids.filter((id) => catalog.accessLevelId(id) === level).length,
     })).filter(({ count }) => count > 0);
     if (weighty.length > 0) {
       message += `, ${listSome(weighty.map(({ level, count }) => `${formatCount(count)} ${level}`))} among them`;

@@ -1,3 +1,4 @@
+import { coveredActions } from './support/covered-actions.js';
 import { formatCount, listSome, quoted } from './support/describe.js';
 import { GRANTING_POLICIES } from './support/statement-scope.js';
 import type { PolicyRule, RuleHit } from './types.js';
@@ -17,7 +18,7 @@ export const notActionAllow: PolicyRule = {
     const hits: RuleHit[] = [];
     for (const statement of policy.statements) {
       if (statement.effect !== 'Allow' || !statement.notAction) continue;
-      const granted = catalog.expandNotAction(statement.notAction.values).length;
+      const granted = coveredActions(statement, catalog).count;
       hits.push({
         path: statement.notAction.path,
         message:

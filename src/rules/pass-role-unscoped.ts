@@ -3,7 +3,10 @@ import { matchesAction, matchesGlob } from '../policy/glob.js';
 import { isNegatedOperator } from '../policy/condition-operators.js';
 import type { Condition, Statement } from '../policy/types.js';
 import { eachEntry } from './support/action-pattern.js';
-import { coveredActions, isEffectivelyStar } from './support/statement-scope.js';
+import type { Catalog } from '../catalog/index.js';
+import { entryPath } from '../policy/parse-policy.js';
+import { coveredActions } from './support/covered-actions.js';
+import { isEffectivelyStar } from './support/statement-scope.js';
 import { GRANTING_POLICIES } from './support/statement-scope.js';
 import type { PolicyRule, RuleHit } from './types.js';
 
@@ -26,13 +29,15 @@ export const passRoleUnscoped: PolicyRule = {
     for (const statement of policy.statements) {
       // NotResource is not-resource-allow's finding; a second one on the same line adds nothing.
       if (statement.effect !== 'Allow' || !statement.resource) continue;
-      if (!coveredActions(statement, catalog).includes(PASS_ROLE)) continue;
-      const roles = eachEntry(statement.resource).filter(({ value }) => mayNameRole(value));
+      if (!coveredActions(statement, catalog).has(passRoleId(catalog))) continue;
+      const resource = statement.resource;
+      const roles = resource.values.flatMap((value, i) => (mayNameRole(value) ? [i] : []));
       if (roles.length === 0) continue;
-      const stars = roles.filter(({ value }) => isEffectivelyStar(value));
-      for (const { value, path } of stars) {
+      const stars = roles.filter((i) => isEffectivelyStar(resource.values[i] as string));
+      for (const i of stars) {
+        const value = resource.values[i] as string;
         hits.push({
-          path,
+          path: entryPath(resource, i),
           message: `iam:PassRole on ${JSON.stringify(value)} can hand any role, including the most privileged one, to a service the caller controls; name the roles to pass`,
         });
       }
@@ -51,6 +56,17 @@ export const passRoleUnscoped: PolicyRule = {
     return hits;
   },
 };
+
+const passRoleIds = new WeakMap<Catalog, number>();
+
+function passRoleId(catalog: Catalog): number {
+  let id = passRoleIds.get(catalog);
+  if (id === undefined) {
+    id = catalog.actionId(PASS_ROLE);
+    passRoleIds.set(catalog, id);
+  }
+  return id;
+}
 
 /**
  * Resources iam:PassRole can apply to: role ARNs, `*`, and unresolved IaC references (`${AppRole.Arn}`)

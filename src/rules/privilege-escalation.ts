@@ -2,8 +2,9 @@ import { listSome } from './support/describe.js';
 import type { ActionInfo, Catalog } from '../catalog/index.js';
 import type { PolicySource } from '../extract/types.js';
 import { type Arn, parseArn } from '../policy/arn.js';
-import { hasWildcard, matchesAction } from '../policy/glob.js';
+import { globToRegExp, hasWildcard } from '../policy/glob.js';
 import type { Statement } from '../policy/types.js';
+import { type ActionSet, PatternMemo, RecentStatements, entryActionSets } from './support/covered-actions.js';
 import { ESCALATION_ACTIONS, ESCALATION_METHODS } from './support/escalation-methods.js';
 import { type ActionMatch, matchAction } from './support/statement-actions.js';
 import { isEffectivelyStar } from './support/statement-scope.js';
@@ -88,25 +89,50 @@ function coversEveryResource(pattern: string, info: ActionInfo | undefined): boo
 }
 
 /** An unconditional Deny on every resource of the action takes it away, whichever policy holds it. */
-function deniedEverywhere(deny: Statement, action: string, info: ActionInfo | undefined): boolean {
+function deniedEverywhere(
+  deny: Statement,
+  action: string,
+  info: ActionInfo | undefined,
+  catalog: Catalog,
+): boolean {
   if (deny.effect !== 'Deny' || deny.conditions.length > 0 || deny.notResource || !deny.resource)
     return false;
-  if (!escalationMatches(deny).has(action)) return false;
+  if (!escalationMatches(deny, catalog).has(action)) return false;
   return deny.resource.values.some((pattern) => coversEveryResource(pattern, info));
 }
 
-const ESCALATION_BY_LOWER_NAME = new Map(ESCALATION_ACTIONS.map((action) => [action.toLowerCase(), action]));
-const matchesByStatement = new WeakMap<Statement, Map<string, ActionMatch>>();
+/** The escalation actions of each service prefix, in `ESCALATION_ACTIONS` order. */
+const ESCALATION_SERVICES = new Map<string, string[]>();
+for (const action of ESCALATION_ACTIONS) {
+  const service = action.slice(0, action.indexOf(':')).toLowerCase();
+  const list = ESCALATION_SERVICES.get(service);
+  if (list) list.push(action);
+  else ESCALATION_SERVICES.set(service, [action]);
+}
+const ESCALATION_BY_LOWER_NAME = new Map<string, readonly string[]>(
+  ESCALATION_ACTIONS.map((action) => [action.toLowerCase(), [action]]),
+);
+const matchesByStatement = new RecentStatements<ReadonlyMap<string, ActionMatch>>();
 
 /**
  * Which escalation actions a statement names, and where: the first Action entry covering each (or
  * the NotAction element). Worked out once per statement, since every method asks about the same
- * few dozen actions: an exact name is one map lookup, only wildcard patterns are glob-matched.
+ * few dozen actions, from what each pattern covers, worked out once per pattern.
  */
-function escalationMatches(statement: Statement): Map<string, ActionMatch> {
+function escalationMatches(statement: Statement, catalog: Catalog): ReadonlyMap<string, ActionMatch> {
   let matches = matchesByStatement.get(statement);
   if (matches !== undefined) return matches;
-  matches = new Map();
+  matches = computeEscalationMatches(statement, catalog);
+  matchesByStatement.set(statement, matches);
+  return matches;
+}
+
+/** Shared by the many statements that name no escalation action, to allocate nothing for them. */
+const NO_MATCHES: ReadonlyMap<string, ActionMatch> = new Map();
+
+function computeEscalationMatches(statement: Statement, catalog: Catalog): ReadonlyMap<string, ActionMatch> {
+  if (!statement.notAction && !mayNameAnyService(statement, catalog)) return NO_MATCHES;
+  const matches = new Map<string, ActionMatch>();
   if (statement.notAction) {
     for (const action of ESCALATION_ACTIONS) {
       const match = matchAction(statement, action);
@@ -114,23 +140,47 @@ function escalationMatches(statement: Statement): Map<string, ActionMatch> {
     }
   } else if (statement.action) {
     const { values, paths, path } = statement.action;
-    values.forEach((pattern, index) => {
-      const at = { pattern, path: paths[index] ?? path };
-      if (!hasWildcard(pattern)) {
-        const action = ESCALATION_BY_LOWER_NAME.get(pattern.toLowerCase());
-        if (action !== undefined && !matches?.has(action)) matches?.set(action, at);
-        return;
-      }
-      const colon = pattern.indexOf(':');
-      const prefix = (colon < 0 ? pattern : pattern.slice(0, colon)).toLowerCase();
-      if (!hasWildcard(prefix) && !ESCALATION_SERVICES.has(prefix)) return;
-      for (const action of ESCALATION_ACTIONS) {
-        if (!matches?.has(action) && matchesAction(pattern, action)) matches?.set(action, at);
-      }
-    });
+    const sets = entryActionSets(statement, catalog);
+    for (let index = 0; index < values.length; index++) {
+      const actions = escalationActionsOf(sets[index] as ActionSet);
+      if (actions.length === 0) continue;
+      const at = { pattern: values[index] as string, path: paths[index] ?? path };
+      for (const action of actions) if (!matches.has(action)) matches.set(action, at);
+    }
   }
-  matchesByStatement.set(statement, matches);
   return matches;
+}
+
+const NONE: readonly string[] = [];
+
+/**
+ * The escalation actions an Action pattern names, in `ESCALATION_ACTIONS` order, read from the
+ * pattern's text rather than its expansion. Once per lower-cased pattern, which its shared set
+ * stands for: the parser admits only ASCII patterns, for which lower-casing is what IAM's
+ * case-insensitive comparison does.
+ */
+function escalationActionsOf(set: ActionSet): readonly string[] {
+  if (set.pattern === undefined) return NONE;
+  // An exact name is one lookup, too cheap to remember per set; only wildcards are matched.
+  if (!set.wildcard) return ESCALATION_BY_LOWER_NAME.get(set.pattern) ?? NONE;
+  return set.memo(ESCALATION_ACTIONS_OF);
+}
+
+const ESCALATION_ACTIONS_OF = new PatternMemo((set) =>
+  set.pattern === undefined ? NONE : computeEscalationActions(set.pattern),
+);
+
+function computeEscalationActions(pattern: string): readonly string[] {
+  if (!hasWildcard(pattern)) return ESCALATION_BY_LOWER_NAME.get(pattern.toLowerCase()) ?? NONE;
+  const colon = pattern.indexOf(':');
+  const prefix = (colon < 0 ? pattern : pattern.slice(0, colon)).toLowerCase();
+  const candidates = hasWildcard(prefix) ? ESCALATION_ACTIONS : ESCALATION_SERVICES.get(prefix);
+  if (candidates === undefined) return NONE;
+  // One RegExp for the pattern rather than a cache lookup per action: ASCII case folding, as
+  // `matchesAction` does.
+  const glob = globToRegExp(pattern, { caseInsensitive: true });
+  const actions = candidates.filter((action) => glob.test(action));
+  return actions.length === 0 ? NONE : actions;
 }
 
 /**
@@ -143,20 +193,22 @@ function grantedActions(policies: readonly ParsedSource[], catalog: Catalog): Ma
   );
   const grants = new Map<string, Grant>();
   // Most principals never touch a service any method uses (an S3 reader): answer them at once.
-  if (!statements.some(({ statement }) => statement.effect === 'Allow' && mayNameAnyService(statement))) {
+  if (
+    !statements.some(({ statement }) => statement.effect === 'Allow' && mayNameAnyService(statement, catalog))
+  ) {
     return grants;
   }
   // One pass over the statements, each asked only about the escalation actions it names.
   const denied = new Set<string>();
   for (const { statement } of statements) {
     if (statement.effect !== 'Deny') continue;
-    for (const action of escalationMatches(statement).keys()) {
-      if (deniedEverywhere(statement, action, catalog.action(action))) denied.add(action);
+    for (const action of escalationMatches(statement, catalog).keys()) {
+      if (deniedEverywhere(statement, action, catalog.action(action), catalog)) denied.add(action);
     }
   }
   for (const { source, statement } of statements) {
     if (statement.effect !== 'Allow') continue;
-    for (const [action, match] of escalationMatches(statement)) {
+    for (const [action, match] of escalationMatches(statement, catalog)) {
       if (grants.has(action) || denied.has(action)) continue;
       const info = catalog.action(action);
       if (grantsOnSomeResource(statement, info))
@@ -166,17 +218,9 @@ function grantedActions(policies: readonly ParsedSource[], catalog: Catalog): Ma
   return grants;
 }
 
-const ESCALATION_SERVICES = new Set(
-  ESCALATION_ACTIONS.map((action) => action.slice(0, action.indexOf(':')).toLowerCase()),
-);
-
-function mayNameAnyService(statement: Statement): boolean {
+function mayNameAnyService(statement: Statement, catalog: Catalog): boolean {
   if (statement.notAction) return true;
-  return (statement.action?.values ?? []).some((pattern) => {
-    const colon = pattern.indexOf(':');
-    const prefix = colon < 0 ? pattern : pattern.slice(0, colon);
-    return hasWildcard(prefix) || ESCALATION_SERVICES.has(prefix.toLowerCase());
-  });
+  return entryActionSets(statement, catalog).some((set) => escalationActionsOf(set).length > 0);
 }
 
 function describeSource(source: PolicySource): string {
@@ -202,6 +246,7 @@ export const privilegeEscalation: PrincipalRule = {
     "A principal's identity policies together grant a published privilege-escalation method (iam:CreatePolicyVersion, iam:PassRole with a compute service, ...).",
   check({ policies, catalog }) {
     const grants = grantedActions(policies, catalog);
+    if (grants.size === 0) return [];
     // One finding per granting element: `iam:*` enables a dozen methods, and a dozen findings on
     // one line would bury the others. The message names every method found there.
     const found = new Map<string, { path: string; sourceId: string; details: string[]; names: string[] }>();

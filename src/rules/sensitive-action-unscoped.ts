@@ -1,7 +1,9 @@
-import { eachEntry } from './support/action-pattern.js';
 import { isResourceTagFence } from './support/condition-absence.js';
 import { listSome, plural } from './support/describe.js';
-import { coveredActions, isEffectivelyStar } from './support/statement-scope.js';
+import type { Catalog } from '../catalog/index.js';
+import { Selection, coveredActions } from './support/covered-actions.js';
+import { entryPath } from '../policy/parse-policy.js';
+import { starResources } from './support/statement-scope.js';
 import { GRANTING_POLICIES } from './support/statement-scope.js';
 import type { PolicyRule, RuleHit } from './types.js';
 
@@ -43,16 +45,20 @@ export const SENSITIVE_ACTIONS: ReadonlyMap<string, string> = new Map([
   ['codeartifact:GetAuthorizationToken', 'returns package repository tokens'],
 ]);
 
-const sensitiveByActions = new WeakMap<readonly string[], readonly string[]>();
+const sensitiveByCatalog = new WeakMap<Catalog, Selection>();
 
-/** The sensitive actions in a (canonical, shared) expansion; memoized, as `s3:*` recurs everywhere. */
-function sensitiveAmong(actions: readonly string[]): readonly string[] {
-  let sensitive = sensitiveByActions.get(actions);
-  if (sensitive === undefined) {
-    sensitive = actions.filter((action) => SENSITIVE_ACTIONS.has(action));
-    sensitiveByActions.set(actions, sensitive);
+function sensitiveActions(catalog: Catalog): Selection {
+  let selection = sensitiveByCatalog.get(catalog);
+  if (selection === undefined) {
+    // Compared by canonical name, as written in the table: a miscased entry matches nothing.
+    const known = [...SENSITIVE_ACTIONS.keys()].filter((name) => {
+      const id = catalog.actionId(name);
+      return id >= 0 && catalog.actionName(id) === name;
+    });
+    selection = new Selection(known, catalog);
+    sensitiveByCatalog.set(catalog, selection);
   }
-  return sensitive;
+  return selection;
 }
 
 /**
@@ -71,19 +77,22 @@ export const sensitiveActionUnscoped: PolicyRule = {
     if (source.kind === 'resource' || source.kind === 'trust') return [];
     const hits: RuleHit[] = [];
     for (const statement of policy.statements) {
-      if (statement.effect !== 'Allow') continue;
-      const stars = eachEntry(statement.resource).filter(({ value }) => isEffectivelyStar(value));
+      const resource = statement.resource;
+      if (statement.effect !== 'Allow' || !resource) continue;
+      const stars = starResources(statement);
       if (stars.length === 0 || statement.conditions.some(isResourceTagFence)) continue;
-      const sensitive = sensitiveAmong(coveredActions(statement, catalog));
+      const sensitive = coveredActions(statement, catalog)
+        .among(sensitiveActions(catalog))
+        .map((id) => catalog.actionName(id));
       if (sensitive.length === 0) continue;
-      for (const { value, path } of stars) {
-        const where = JSON.stringify(value);
+      for (const i of stars) {
+        const where = JSON.stringify(resource.values[i]);
         const first = sensitive[0] as string;
         const message =
           sensitive.length === 1
             ? `${where} lets ${first} reach every resource, and it ${SENSITIVE_ACTIONS.get(first) ?? 'returns data'}; name the resources it needs`
             : `${where} lets ${plural(sensitive.length, 'credential- or data-returning action')} (${listSome(sensitive)}) reach every resource; name the resources they need`;
-        hits.push({ path, message });
+        hits.push({ path: entryPath(resource, i), message });
       }
     }
     return hits;

@@ -2,7 +2,9 @@ import type { Catalog } from '../catalog/index.js';
 import { editDistance } from '../catalog/edit-distance.js';
 import { globToRegExp, hasWildcard } from '../policy/glob.js';
 import type { Effect } from '../policy/types.js';
-import { eachEntry, splitActionPattern } from './support/action-pattern.js';
+import { splitActionPattern } from './support/action-pattern.js';
+import { entryPath } from '../policy/parse-policy.js';
+import { unknownEntries } from './support/covered-actions.js';
 import type { PolicyRule, RuleHit } from './types.js';
 
 /**
@@ -20,11 +22,12 @@ export const unknownAction: PolicyRule = {
     const hits: RuleHit[] = [];
     for (const statement of policy.statements) {
       const element = statement.action ? 'Action' : 'NotAction';
-      for (const { value, path } of eachEntry(statement.action ?? statement.notAction)) {
-        if (catalog.expand(value).length > 0) continue;
-        const { what, suggestion } = problem(value, catalog);
+      const entries = statement.action ?? statement.notAction;
+      if (!entries) continue;
+      for (const i of unknownEntries(statement, catalog)) {
+        const { what, suggestion } = problem(entries.values[i] as string, catalog);
         hits.push({
-          path,
+          path: entryPath(entries, i),
           message: `${what}, so ${consequence(statement.effect, element)}${didYouMean(suggestion)}`,
         });
       }

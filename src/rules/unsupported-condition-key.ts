@@ -2,8 +2,8 @@ import type { Catalog } from '../catalog/index.js';
 import { editDistance } from '../catalog/edit-distance.js';
 import type { Condition, Effect, Statement } from '../policy/types.js';
 import { trueWhenKeyAbsent } from './support/condition-absence.js';
-import { describeActions, formatCount } from './support/describe.js';
-import { coveredActions } from './support/statement-scope.js';
+import { type CoveredActions, coveredActions } from './support/covered-actions.js';
+import { describeFirstActions, formatCount } from './support/describe.js';
 import type { PolicyRule, RuleHit } from './types.js';
 
 /**
@@ -24,10 +24,10 @@ export const unsupportedConditionKey: PolicyRule = {
       if (statement.conditions.length === 0) continue;
       const actions = coveredActions(statement, catalog);
       // Nothing known to check against: unknown-action reports the names.
-      if (actions.length === 0) continue;
+      if (actions.count === 0) continue;
       for (const condition of statement.conditions) {
         if (catalog.isGlobalConditionKey(condition.key)) continue;
-        if (actions.some((action) => catalog.supportsConditionKey(action, condition.key))) continue;
+        if (actions.supportsConditionKey(condition.key)) continue;
         hits.push({ path: condition.path, message: describe(condition, statement, actions, catalog) });
       }
     }
@@ -38,15 +38,15 @@ export const unsupportedConditionKey: PolicyRule = {
 function describe(
   condition: Condition,
   statement: Statement,
-  actions: readonly string[],
+  actions: CoveredActions,
   catalog: Catalog,
 ): string {
   const key = JSON.stringify(condition.key);
   const subject = statement.notAction
-    ? `any of the ${formatCount(actions.length)} actions this NotAction covers`
-    : describeActions(actions);
+    ? `any of the ${formatCount(actions.count)} actions this NotAction covers`
+    : describeFirstActions(actions.count, actions.firstNames());
   const what = condition.key.toLowerCase().startsWith('aws:')
-    ? `${key} is not an AWS global condition key${didYouMean(closestGlobalKey(condition.key, catalog))}, and ${subject} ${actions.length === 1 ? 'does' : 'do'} not supply it either`
+    ? `${key} is not an AWS global condition key${didYouMean(closestGlobalKey(condition.key, catalog))}, and ${subject} ${actions.count === 1 ? 'does' : 'do'} not supply it either`
     : `${key} is never present in requests for ${subject}`;
   return `${what}; ${consequence(condition, statement.effect)}`;
 }

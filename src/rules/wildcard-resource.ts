@@ -1,8 +1,8 @@
 import { isResourceTagFence } from './support/condition-absence.js';
-import { eachEntry } from './support/action-pattern.js';
-import { describeActions, plural } from './support/describe.js';
-import { coveredActions, isEffectivelyStar, scopableActions } from './support/statement-scope.js';
-import { GRANTING_POLICIES } from './support/statement-scope.js';
+import { coveredActions } from './support/covered-actions.js';
+import { describeFirstActions, plural } from './support/describe.js';
+import { entryPath } from '../policy/parse-policy.js';
+import { GRANTING_POLICIES, starResources } from './support/statement-scope.js';
 import type { PolicyRule, RuleHit } from './types.js';
 
 /**
@@ -24,20 +24,23 @@ export const wildcardResource: PolicyRule = {
     const hits: RuleHit[] = [];
     for (const statement of policy.statements) {
       // NotAction with "*" is not-action-allow's finding.
-      if (statement.effect !== 'Allow' || !statement.action) continue;
-      const stars = eachEntry(statement.resource).filter(({ value }) => isEffectivelyStar(value));
+      const resource = statement.resource;
+      if (statement.effect !== 'Allow' || !statement.action || !resource) continue;
+      const stars = starResources(statement);
       if (stars.length === 0 || statement.conditions.some(isResourceTagFence)) continue;
       const actions = coveredActions(statement, catalog);
-      const scopable = scopableActions(actions, catalog);
-      if (scopable.length === 0) continue;
-      const wildcardOnly = actions.length - scopable.length;
+      const scopable = actions.scopableCount;
+      if (scopable === 0) continue;
+      const wildcardOnly = actions.count - scopable;
       const advice =
         wildcardOnly > 0
-          ? `; move ${scopable.length === 1 ? 'it to a statement naming its' : 'them to a statement naming their'} resources (the other ${wildcardOnly === 1 ? 'action only accepts' : `${plural(wildcardOnly, 'action')} only accept`} "*" and can stay)`
+          ? `; move ${scopable === 1 ? 'it to a statement naming its' : 'them to a statement naming their'} resources (the other ${wildcardOnly === 1 ? 'action only accepts' : `${plural(wildcardOnly, 'action')} only accept`} "*" and can stay)`
           : '; name the resources instead';
-      for (const { value, path } of stars) {
-        const message = `${JSON.stringify(value)} matches every resource${value === '*' ? '' : ' of its type'} for ${describeActions(scopable)}${advice}`;
-        hits.push({ path, message });
+      const described = describeFirstActions(scopable, actions.firstScopableNames());
+      for (const i of stars) {
+        const value = resource.values[i] as string;
+        const message = `${JSON.stringify(value)} matches every resource${value === '*' ? '' : ' of its type'} for ${described}${advice}`;
+        hits.push({ path: entryPath(resource, i), message });
       }
     }
     return hits;

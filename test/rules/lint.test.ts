@@ -48,6 +48,54 @@ describe('lintSources', () => {
     ).toEqual(['AppRole', 'JobRole']);
   });
 
+  it('combines the policies of one principal even when policies of others come between them', () => {
+    const half = (id: string, principal: string, action: string): PolicySource => ({
+      id,
+      kind: 'identity',
+      address: id,
+      principal,
+      document: policy({ Effect: 'Allow', Action: action, Resource: '*' }),
+      location: { file: 'template.json' },
+      filePath: id,
+    });
+    const findings = lintSources(
+      [
+        half('PassRolePolicy', 'AppRole', 'iam:PassRole'),
+        half('OtherPolicy', 'JobRole', 'lambda:CreateFunction'),
+        half('LambdaPolicy', 'AppRole', 'lambda:CreateFunction'),
+        half('InvokePolicy', 'AppRole', 'lambda:InvokeFunction'),
+      ],
+      { rules, settings: noSettings },
+    );
+    const escalations = findings.filter((f) => f.ruleId === 'privilege-escalation');
+    expect(escalations.map((f) => [f.source.id, f.path])).toEqual([
+      ['PassRolePolicy', 'Statement[0].Action'],
+    ]);
+    expect(escalations[0]?.message).toContain('iam:PassRole + new Lambda function');
+  });
+
+  it('lists findings by source, then by path in natural order, then by rule', () => {
+    const wide: PolicySource = {
+      id: 'wide.json',
+      kind: 'identity',
+      address: 'wide.json',
+      document: policy(
+        ...Array.from({ length: 11 }, () => ({ Effect: 'Allow', Action: 's3:*', Resource: '*' })),
+      ),
+    };
+    const findings = lintSources([wide], { rules, settings: noSettings });
+    const order = findings.map((f) => `${f.path} ${f.ruleId}`);
+    expect(order.slice(0, 4)).toEqual([
+      'Statement[0].Action wildcard-action',
+      'Statement[0].Resource sensitive-action-unscoped',
+      'Statement[0].Resource wildcard-resource',
+      'Statement[1].Action wildcard-action',
+    ]);
+    expect(order.indexOf('Statement[2].Action wildcard-action')).toBeLessThan(
+      order.indexOf('Statement[10].Action wildcard-action'),
+    );
+  });
+
   it('flags a CDK-style account principal with a symbolic partition', () => {
     const trust: PolicySource = {
       id: 'cdk.json#Role',

@@ -1,64 +1,10 @@
 /**
- * What a statement covers, in the terms rules ask about: which concrete actions (wildcards and
- * NotAction expanded through the catalog) and whether a resource pattern is effectively "*".
+ * What a statement covers, in the terms rules ask about: whether a resource pattern is effectively
+ * "*", and whom a resource policy grants to. (Which actions it covers: covered-actions.ts.)
  */
-import type { Catalog } from '../../catalog/index.js';
 import { parseArn } from '../../policy/arn.js';
 import type { PolicyKind, Statement } from '../../policy/types.js';
-
-/**
- * Concrete actions the statement's Action or NotAction covers today. NotAction covers every action
- * it does not name (and, in AWS, every action added later: rules that care say so themselves).
- * Unknown names contribute nothing; `unknown-action` reports them.
- */
-export function coveredActions(statement: Statement, catalog: Catalog): readonly string[] {
-  // Several rules ask about the same statement; expanding a NotAction alone touches ~22,000 names.
-  const cached = covered.get(statement);
-  if (cached !== undefined) return cached;
-  const actions = expandStatementActions(statement, catalog);
-  covered.set(statement, actions);
-  return actions;
-}
-
-const covered = new WeakMap<Statement, readonly string[]>();
-
-function expandStatementActions(statement: Statement, catalog: Catalog): readonly string[] {
-  if (statement.notAction) return catalog.expandNotAction(statement.notAction.values);
-  const patterns = statement.action?.values ?? [];
-  if (patterns.length === 1) return catalog.expand(patterns[0] as string);
-  const union = new Set<string>();
-  const scopable = new Set<string>();
-  for (const pattern of patterns) {
-    const expanded = catalog.expand(pattern);
-    for (const action of expanded) union.add(action);
-    // Each pattern's array is shared by every statement using it, so its scopable subset is
-    // computed once; the statement's subset is the union of those.
-    for (const action of scopableActions(expanded, catalog)) scopable.add(action);
-  }
-  const actions = [...union].sort();
-  scopableCache.set(actions, scopable.size === union.size ? actions : [...scopable].sort());
-  return actions;
-}
-
-/**
- * The actions that accept named resources, i.e. all but the wildcard-only ones. Memoized on the
- * array: expansions are cached and shared, so many statements hand in the very same array.
- */
-export function scopableActions(actions: readonly string[], catalog: Catalog): readonly string[] {
-  let scopable = scopableCache.get(actions);
-  if (scopable === undefined) {
-    scopable = actions.filter((action) => !catalog.isWildcardOnly(action));
-    scopableCache.set(actions, scopable);
-  }
-  return scopable;
-}
-
-const scopableCache = new WeakMap<readonly string[], readonly string[]>();
-
-/** True when the statement covers at least one action and every covered action only accepts `Resource: "*"`. */
-export function onlyWildcardOnlyActions(actions: readonly string[], catalog: Catalog): boolean {
-  return actions.length > 0 && scopableActions(actions, catalog).length === 0;
-}
+import { RecentStatements } from './covered-actions.js';
 
 const ALL_WILDCARD = /^[*?]+$/;
 
@@ -82,6 +28,23 @@ export function isEffectivelyStar(resource: string): boolean {
 }
 
 const starCache = new Map<string, boolean>();
+
+const starsByStatement = new RecentStatements<readonly number[]>();
+const NO_STARS: readonly number[] = [];
+
+/** Positions of the statement's Resource entries that are effectively `*`, ascending. */
+export function starResources(statement: Statement): readonly number[] {
+  let stars = starsByStatement.get(statement);
+  if (stars === undefined) {
+    const values = statement.resource?.values ?? [];
+    let found: number[] | undefined;
+    for (let i = 0; i < values.length; i++)
+      if (isEffectivelyStar(values[i] as string)) (found ??= []).push(i);
+    stars = found ?? NO_STARS;
+    starsByStatement.set(statement, stars);
+  }
+  return stars;
+}
 
 function computeEffectivelyStar(resource: string): boolean {
   if (ALL_WILDCARD.test(resource)) return true;
