@@ -2,8 +2,12 @@
  * `review`: the whole pipeline on a local git repository, base against head.
  *
  *   resolve revisions → config (from base) → discover stacks at both → which stacks the change
- *   touches → stage both revisions → synthesize touched stacks at both (in parallel, base cached by
- *   tree) → lint + mark introduced → semantic diff → expectations → verdict
+ *   touches → synthesize touched stacks at both (in parallel, cached by tree; a revision is
+ *   exported only for a synthesis that misses the cache) → lint + mark introduced → semantic diff
+ *   → expectations → verdict
+ *
+ * The stacks a change certainly touches start synthesizing before the import scan has found the
+ * rest, so that the scan's second or so overlaps with synthesis.
  *
  * Everything that runs repository code goes through `options.runner`, the seam where the sandbox
  * plugs in. One failing stack never hides the others: it is reported with its output.
@@ -21,15 +25,24 @@ import { evaluateExpectations, type ExpectationResult } from '../expect/evaluate
 import type { PolicySource } from '../extract/types.js';
 import { ruleIds, rules } from '../rules/index.js';
 import type { Finding } from '../rules/types.js';
-import { discoverStacks, type Discovery } from '../stacks/discover-stacks.js';
+import { discoverStacks, projectDirs, type Discovery } from '../stacks/discover-stacks.js';
 import { gitRevisionTree } from '../stacks/git-tree.js';
+import { ancestorDirs, parentDir, toRepoPath } from '../stacks/repo-path.js';
 import { touchedStacks, type TouchedStack } from '../stacks/touched-stacks.js';
+import type { Stack } from '../stacks/types.js';
 import { localRunner, type Runner } from '../synth/runner.js';
+import { compareText } from '../util/compare-text.js';
 import { packageVersion } from '../version.js';
 import { CHANGE_RULES, compareRevisions, type RevisionComparison } from './compare-revisions.js';
 import { changedFiles, defaultBase, readFileAt, repositoryRoot, resolveCommit, treeOf } from './git.js';
 import { stageRevision } from './stage-revision.js';
-import { directoryCache, synthCacheKey, synthesizeStack, type StackSynthesis } from './synthesize-stack.js';
+import {
+  directoryCache,
+  synthCacheKey,
+  synthesizeStack,
+  type StackSynthesis,
+  type SynthCache,
+} from './synthesize-stack.js';
 import type { Review, ReviewProgress, ReviewedStack, Revision } from './types.js';
 
 export type * from './types.js';
@@ -91,23 +104,43 @@ export async function runReview(options: ReviewOptions): Promise<Review> {
     gitRevisionTree(root, headCommit),
   ]);
   let discovered: { base: Discovery; head: Discovery };
-  let touched: TouchedStack[];
-  const warnings: string[] = [];
+  let changed: string[];
   try {
-    discovered = {
-      base: await discoverStacks(baseTree, { policyGlobs }),
-      head: await discoverStacks(headTree, { policyGlobs }),
-    };
-    const changed = await changedFiles(root, baseCommit, headCommit);
-    const result = await touchedStacks(discovered, changed, headTree);
-    touched = result.stacks;
-    warnings.push(...discovered.head.warnings, ...result.warnings);
-  } finally {
+    const [baseStacks, headStacks, files] = await Promise.all([
+      discoverStacks(baseTree, { policyGlobs }),
+      discoverStacks(headTree, { policyGlobs }),
+      changedFiles(root, baseCommit, headCommit),
+    ]);
+    discovered = { base: baseStacks, head: headStacks };
+    changed = files;
+  } catch (error) {
     baseTree.close();
     headTree.close();
+    throw error;
   }
 
-  const stacks = await synthesizeTouched(root, base, head, touched, options);
+  const warnings: string[] = [];
+  let touched: TouchedStack[];
+  let stacks: SynthesizedStack[];
+  const syntheses = new Syntheses(root, base, head, stagedStackDirs(discovered), options);
+  try {
+    // The import scan (TypeScript's parser) takes a second or more; the stacks the change certainly
+    // touches need no scan to know it, so they synthesize meanwhile.
+    for (const entry of certainlyTouched(discovered, changed)) syntheses.start(entry);
+    try {
+      const result = await touchedStacks(discovered, changed, headTree);
+      touched = result.stacks;
+      warnings.push(...discovered.head.warnings, ...result.warnings);
+    } finally {
+      baseTree.close();
+      headTree.close();
+    }
+    for (const entry of touched) syntheses.start(entry);
+    stacks = await syntheses.results(touched);
+  } finally {
+    await syntheses.close();
+  }
+
   const settings = ruleSettings(config.config);
   const reviewed: ReviewedStack[] = stacks.map((entry) => compareStack(entry, settings));
 
@@ -192,82 +225,198 @@ interface SynthesizedStack {
   head?: StackSynthesis;
 }
 
-async function synthesizeTouched(
-  root: string,
-  base: Revision,
-  head: Revision,
-  touched: readonly TouchedStack[],
-  options: ReviewOptions,
-): Promise<SynthesizedStack[]> {
-  if (touched.length === 0) return [];
-  const workDir = await mkdtemp(join(tmpdir(), 'iam-gate-review-'));
-  try {
-    const stackDirs = touched.map((t) => t.stack.dir);
-    const baseRoot = join(workDir, 'base');
-    const headRoot = join(workDir, 'head');
-    const [baseTreeHash, headTreeHash] = await Promise.all([
-      treeOf(root, base.commit),
-      treeOf(root, head.commit),
-      stageRevision(root, base.commit, baseRoot, stackDirs),
-      stageRevision(root, head.commit, headRoot, stackDirs),
-    ]);
-    const cache =
+type Side = 'base' | 'head';
+
+/** The revisions a stack is synthesized at: both, or the one it exists at. */
+function sidesOf(change: TouchedStack['change']): Side[] {
+  return change === 'added' ? ['head'] : change === 'deleted' ? ['base'] : ['base', 'head'];
+}
+
+/**
+ * The stack syntheses of one review. Jobs can start before the list of touched stacks is final
+ * (see certainlyTouched); `results` then picks up the ones already under way. A revision is put on
+ * disk only when a synthesis needs it: a base whose results are all cached is never exported.
+ */
+class Syntheses {
+  private readonly workDir = mkdtemp(join(tmpdir(), 'iam-gate-review-'));
+  private readonly trees: Promise<Record<Side, string>>;
+  private readonly staged = new Map<Side, Promise<void>>();
+  private readonly jobs = new Map<string, { stack: Stack; result: Promise<StackSynthesis> }>();
+  private readonly slot: <T>(task: () => Promise<T>) => Promise<T>;
+  private readonly cache: SynthCache | undefined;
+  private scratchDirs = 0;
+
+  constructor(
+    private readonly root: string,
+    private readonly base: Revision,
+    private readonly head: Revision,
+    private readonly stackDirs: readonly string[],
+    private readonly options: ReviewOptions,
+  ) {
+    this.trees = Promise.all([treeOf(root, base.commit), treeOf(root, head.commit)]).then(
+      ([baseTree, headTree]) => ({ base: baseTree, head: headTree }),
+    );
+    // Settled here and awaited where used: a git failure surfaces in `results`, not as unhandled.
+    this.trees.catch(() => undefined);
+    this.workDir.catch(() => undefined);
+    this.slot = limiter(Math.max(1, options.concurrency ?? 2));
+    this.cache =
       options.cacheDir === false ? undefined : directoryCache(options.cacheDir ?? defaultCacheDir());
-    const runner = options.runner ?? localRunner;
-    const env = options.env ?? defaultEnv();
-    const jobs: (() => Promise<void>)[] = [];
-    const results: SynthesizedStack[] = touched.map((t) => ({ touched: t }));
-    touched.forEach((entry, index) => {
-      const sides: ['base' | 'head', string, string][] = [];
-      if (entry.change !== 'added') sides.push(['base', baseRoot, baseTreeHash as string]);
-      if (entry.change !== 'deleted') sides.push(['head', headRoot, headTreeHash as string]);
-      for (const [side, revisionRoot, tree] of sides) {
-        jobs.push(async () => {
-          options.onProgress?.({ type: 'synth-start', stack: entry.stack.name, revision: side });
-          const scratch = join(workDir, 'out', `${index}-${side}`);
-          const result = await synthesizeStack(
-            entry.stack,
-            {
-              root: revisionRoot,
-              runner,
-              workDir: scratch,
-              env,
-              ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
-            },
-            cache === undefined ? {} : { cache, cacheKey: synthCacheKey(entry.stack, tree, packageVersion) },
-          );
-          const slot = results[index] as SynthesizedStack;
-          slot[side] = result;
-          options.onProgress?.({
-            type: 'synth-end',
-            stack: entry.stack.name,
-            revision: side,
-            ok: result.ok,
-            cached: result.cached,
-            durationMs: result.durationMs,
-          });
-        });
+  }
+
+  /** Queues the stack's syntheses unless they are already queued. */
+  start(entry: Pick<TouchedStack, 'stack' | 'change' | 'base'>): void {
+    for (const side of sidesOf(entry.change)) {
+      // Base is synthesized the way base describes the stack (its app command, its Pulumi stack).
+      const stack = side === 'base' ? (entry.base ?? entry.stack) : entry.stack;
+      const key = `${side}\0${stack.projectFile}`;
+      if (sameStack(this.jobs.get(key)?.stack, stack)) continue;
+      const result = this.slot(() => this.synthesize(stack, side));
+      result.catch(() => undefined);
+      this.jobs.set(key, { stack, result });
+    }
+  }
+
+  /** Every touched stack's results, once all have finished; one failing never stops the others. */
+  async results(touched: readonly TouchedStack[]): Promise<SynthesizedStack[]> {
+    const pending = touched.map(async (entry): Promise<SynthesizedStack> => {
+      const slot: SynthesizedStack = { touched: entry };
+      for (const side of sidesOf(entry.change)) {
+        const job = this.jobs.get(`${side}\0${entry.stack.projectFile}`);
+        if (job !== undefined) slot[side] = await job.result;
       }
+      return slot;
     });
-    await runPool(jobs, Math.max(1, options.concurrency ?? 2));
-    return results;
-  } finally {
-    await rm(workDir, { recursive: true, force: true });
+    const settled = await Promise.allSettled(pending);
+    const errors = settled.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason] : []));
+    if (errors.length > 0) {
+      // A revision that cannot be put on disk is the review's failure (a GitError), not a stack's.
+      await Promise.all([this.workDir, this.trees, ...this.staged.values()]);
+      throw new AggregateError(errors, 'stack synthesis failed');
+    }
+    return settled.map((outcome) => (outcome as PromiseFulfilledResult<SynthesizedStack>).value);
+  }
+
+  /** Waits for every job, wanted or not, then removes the scratch folders. */
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.jobs.values()].map((job) => job.result));
+    await Promise.allSettled([...this.staged.values()]);
+    const workDir = await this.workDir.catch(() => undefined);
+    if (workDir !== undefined) await rm(workDir, { recursive: true, force: true });
+  }
+
+  private async synthesize(stack: Stack, side: Side): Promise<StackSynthesis> {
+    const { options } = this;
+    options.onProgress?.({ type: 'synth-start', stack: stack.name, revision: side });
+    const [workDir, trees] = await Promise.all([this.workDir, this.trees]);
+    const result = await synthesizeStack(
+      stack,
+      {
+        root: join(workDir, side),
+        runner: options.runner ?? localRunner,
+        workDir: join(workDir, 'out', `${this.scratchDirs++}-${side}`),
+        env: options.env ?? defaultEnv(),
+        ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+      },
+      {
+        ...(this.cache === undefined
+          ? {}
+          : { cache: this.cache, cacheKey: synthCacheKey(stack, trees[side], packageVersion) }),
+        prepare: () => this.stage(side, workDir),
+      },
+    );
+    options.onProgress?.({
+      type: 'synth-end',
+      stack: stack.name,
+      revision: side,
+      ok: result.ok,
+      cached: result.cached,
+      durationMs: result.durationMs,
+    });
+    return result;
+  }
+
+  private stage(side: Side, workDir: string): Promise<void> {
+    let staged = this.staged.get(side);
+    if (staged === undefined) {
+      const commit = side === 'base' ? this.base.commit : this.head.commit;
+      staged = stageRevision(this.root, commit, join(workDir, side), this.stackDirs);
+      this.staged.set(side, staged);
+    }
+    return staged;
   }
 }
 
-/** Runs jobs with at most `limit` at once; every job runs even when another fails. */
-async function runPool(jobs: readonly (() => Promise<void>)[], limit: number): Promise<void> {
-  let next = 0;
-  const errors: unknown[] = [];
-  const worker = async () => {
-    while (next < jobs.length) {
-      const job = jobs[next++] as () => Promise<void>;
-      await job().catch((error: unknown) => errors.push(error));
+/**
+ * Folders whose installed packages a staged revision links: those of every stack found at either
+ * revision, not only the touched ones, since stacks start synthesizing before the touched list is
+ * final (and a stack importing code from another project's folder resolves that code's packages
+ * there, as in the working copy).
+ */
+function stagedStackDirs(discovered: { base: Discovery; head: Discovery }): string[] {
+  return [...new Set([...discovered.base.stacks, ...discovered.head.stacks].map((stack) => stack.dir))];
+}
+
+/** Code, as opposed to what touchedStacks reads as documentation (a `LICENSE.js` is neither here). */
+const PROGRAM_FILE = /\.[cm]?[jt]sx?$/;
+const DOCUMENTATION_NAME = /(?:^|\/)(?:LICEN[CS]E|COPYING|NOTICE|AUTHORS|CODEOWNERS)(?:\.[^/]*)?$/i;
+
+/**
+ * The stacks touchedStacks is sure to return, known without its import scan: stacks found at only
+ * one revision, and stacks with a changed program file in their own folder. A subset by
+ * construction; a stack it missed is started once the scan has found it.
+ */
+function certainlyTouched(
+  discovered: { base: Discovery; head: Discovery },
+  changed: readonly string[],
+): Pick<TouchedStack, 'stack' | 'change' | 'base'>[] {
+  const headFiles = new Set(discovered.head.stacks.map((stack) => stack.projectFile));
+  const projects = new Set(projectDirs(discovered.head));
+  const owner = (path: string) =>
+    [path, parentDir(path), ...ancestorDirs(parentDir(path))].find((dir) => projects.has(dir));
+  const changedOwners = new Set(
+    changed
+      .map(toRepoPath)
+      .filter((path) => PROGRAM_FILE.test(path) && !DOCUMENTATION_NAME.test(path))
+      .map(owner),
+  );
+  const certain: Pick<TouchedStack, 'stack' | 'change' | 'base'>[] = [];
+  const baseByFile = new Map(discovered.base.stacks.map((stack) => [stack.projectFile, stack]));
+  for (const stack of discovered.head.stacks) {
+    const before = baseByFile.get(stack.projectFile);
+    if (before === undefined) certain.push({ stack, change: 'added' });
+    else if (stack.kind !== 'template' && changedOwners.has(stack.dir))
+      certain.push({ stack, change: 'modified', base: before });
+  }
+  for (const stack of discovered.base.stacks)
+    if (!headFiles.has(stack.projectFile)) certain.push({ stack, change: 'deleted' });
+  return certain.sort(
+    (a, b) =>
+      compareText(a.stack.name, b.stack.name) || compareText(a.stack.projectFile, b.stack.projectFile),
+  );
+}
+
+/** The same stack description (not merely the same project file): a job for it can be reused. */
+function sameStack(a: Stack | undefined, b: Stack): boolean {
+  return a !== undefined && JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** Runs tasks with at most `limit` at once, in the order they were queued. */
+function limiter(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async (task) => {
+    if (running < limit) running++;
+    else await new Promise<void>((resolvePromise) => waiting.push(resolvePromise));
+    try {
+      return await task();
+    } finally {
+      // The slot passes straight to the next task in line; `running` counts it still.
+      const next = waiting.shift();
+      if (next !== undefined) next();
+      else running--;
     }
   };
-  await Promise.all(Array.from({ length: Math.min(limit, jobs.length) }, worker));
-  if (errors.length > 0) throw new AggregateError(errors, 'stack synthesis failed');
 }
 
 function compareStack(entry: SynthesizedStack, settings: ReturnType<typeof ruleSettings>): ReviewedStack {

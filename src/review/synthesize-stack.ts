@@ -95,7 +95,7 @@ export function synthCacheKey(stack: Stack, tree: string, version: string): stri
 
 export interface SynthesizeOptions {
   cache?: SynthCache;
-  /** Set to use the cache (base revisions); unset to always synthesize (head). */
+  /** The result's key (see synthCacheKey); unset to always synthesize. A review caches both revisions. */
   cacheKey?: string;
   /**
    * Runs before synthesizing, not on a cache hit: what the synthesis needs on disk (the revision's

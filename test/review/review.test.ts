@@ -21,7 +21,7 @@ const policy = (action: string | string[], resource: string) =>
   });
 
 /** A plain-JavaScript CDKTF app: writes what `app.synth()` writes, a manifest and one stack's Terraform JSON. */
-const cdktfApp = (actions: string[], opts: { crash?: boolean } = {}) => `
+const cdktfApp = (actions: string[], opts: { crash?: boolean; actionsFrom?: string } = {}) => `
 const { mkdirSync, writeFileSync } = require('node:fs');
 const { join } = require('node:path');
 ${opts.crash ? "throw new Error('cannot read stack settings: ENOENT settings.json');" : ''}
@@ -34,7 +34,7 @@ writeFileSync(join(process.env.CDKTF_OUTDIR, 'manifest.json'), JSON.stringify({
 writeFileSync(join(out, 'cdk.tf.json'), JSON.stringify({
   resource: {
     aws_iam_role: { worker: { name: 'worker', assume_role_policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'ecs-tasks.amazonaws.com' }, Action: 'sts:AssumeRole' }] }) } },
-    aws_iam_role_policy: { worker: { role: '\${aws_iam_role.worker.name}', policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ${JSON.stringify(actions)}, Resource: 'arn:aws:sqs:eu-west-1:111122223333:jobs' }] }) } },
+    aws_iam_role_policy: { worker: { role: '\${aws_iam_role.worker.name}', policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ${opts.actionsFrom ? `require(${JSON.stringify(opts.actionsFrom)})` : JSON.stringify(actions)}, Resource: 'arn:aws:sqs:eu-west-1:111122223333:jobs' }] }) } },
   },
 }));
 `;
@@ -210,6 +210,34 @@ describe('runReview', () => {
       events.filter((e) => e.type === 'synth-end').every((e) => e.type === 'synth-end' && e.cached),
     ).toBe(true);
     expect(second.stacks[0]?.diff?.added).toEqual(first.stacks[0]?.diff?.added);
+  });
+
+  it('reviews a stack changed through the code it imports and one changed directly, and runs no other', async () => {
+    const app = json({ language: 'typescript', app: 'node main.js' });
+    const repo = await repoWith(
+      {
+        'jobs/cdktf.json': app,
+        'jobs/main.js': cdktfApp([], { actionsFrom: '../lib/actions.js' }),
+        'lib/actions.js': "module.exports = ['sqs:SendMessage'];\n",
+        'reports/cdktf.json': app,
+        'reports/main.js': cdktfApp(['sqs:SendMessage']),
+        'idle/cdktf.json': app,
+        'idle/main.js': cdktfApp(['sqs:SendMessage']),
+      },
+      {
+        'lib/actions.js': "module.exports = ['sqs:SendMessage', 'sqs:PurgeQueue'];\n",
+        'reports/main.js': cdktfApp(['sqs:SendMessage', 'sqs:DeleteMessage']),
+      },
+    );
+    const events: ReviewProgress[] = [];
+    const review = await runReview({ repo: repo.dir, cacheDir: false, onProgress: (e) => events.push(e) });
+    expect(review.stacks.map((s) => [s.stack.name, s.reasons, s.diff?.added.map((g) => g.action)])).toEqual([
+      ['jobs', ['imports lib/actions.js (changed)'], ['sqs:PurgeQueue']],
+      ['reports', ['changed: reports/main.js'], ['sqs:DeleteMessage']],
+    ]);
+    expect(review.untouched.map((s) => s.name)).toEqual(['idle']);
+    const started = events.flatMap((e) => (e.type === 'synth-start' ? [`${e.stack} ${e.revision}`] : []));
+    expect(started.sort()).toEqual(['jobs base', 'jobs head', 'reports base', 'reports head']);
   });
 
   it('evaluates expectations on head; one about a stack the change does not touch is not evaluated', async () => {
