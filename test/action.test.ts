@@ -3,14 +3,14 @@
  * (inputs as environment variables, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY, RUNNER_TEMP), with `npx`
  * standing in for the published package by the built binary, on a real git repository.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { BINARY, REPO_ROOT } from './cli/run-binary.js';
-import { json, writeFiles } from './stacks/temp-repo.js';
+import { git, json, writeFiles } from './stacks/temp-repo.js';
 
 interface Action {
   inputs: Record<string, { default?: string }>;
@@ -23,20 +23,6 @@ interface Action {
 const action = parse(readFileSync(join(REPO_ROOT, 'action.yml'), 'utf8')) as Action;
 const work = mkdtempSync(join(tmpdir(), 'iam-gate-action-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
-
-function git(dir: string, ...args: string[]): string {
-  return execFileSync('git', args, {
-    cwd: dir,
-    encoding: 'utf8',
-    env: {
-      ...process.env,
-      GIT_AUTHOR_NAME: 't',
-      GIT_AUTHOR_EMAIL: 't@e',
-      GIT_COMMITTER_NAME: 't',
-      GIT_COMMITTER_EMAIL: 't@e',
-    },
-  }).trim();
-}
 
 /** Runs the review step's script with the inputs given, as the runner would. */
 function runStep(repo: string, inputs: Record<string, string>) {

@@ -13,35 +13,22 @@ import type { Stack, StackKind } from '../stacks/types.js';
 import { synthesizeCdk } from '../synth/cdk/synthesize-cdk.js';
 import { synthesizeCdktf } from '../synth/cdktf/synthesize-cdktf.js';
 import { synthesizePulumi } from '../synth/pulumi/synthesize.js';
-import type { SynthContext, SynthResult, Synthesizer } from '../synth/types.js';
+import { synthesisClock, type SynthContext, type SynthResult, type Synthesizer } from '../synth/types.js';
 
 /** A template or policy file the config lists: nothing to run, the file is the output. */
 const readTemplate: Synthesizer = async (stack, context) => {
-  const started = performance.now();
-  const fail = (error: string): SynthResult => ({
-    ok: false,
-    stack,
-    error,
-    output: '',
-    durationMs: performance.now() - started,
-  });
+  const { durationMs, failed } = synthesisClock(stack);
   let text: string;
   try {
     text = await readFile(join(context.root, stack.projectFile), 'utf8');
   } catch (error) {
-    return fail(
+    return failed(
       `cannot read ${stack.projectFile}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
     );
   }
   const extracted = extractPolicies(text, stack.projectFile);
-  if (!extracted.ok) return fail(extracted.error);
-  return {
-    ok: true,
-    stack,
-    sources: extracted.sources,
-    warnings: [],
-    durationMs: performance.now() - started,
-  };
+  if (!extracted.ok) return failed(extracted.error);
+  return { ok: true, stack, sources: extracted.sources, warnings: [], durationMs: durationMs() };
 };
 
 const SYNTHESIZERS: Record<StackKind, Synthesizer> = {

@@ -39,3 +39,16 @@ export type SynthResult =
     };
 
 export type Synthesizer = (stack: Stack, context: SynthContext) => Promise<SynthResult>;
+
+/** A synthesis's clock and its failure shape, shared by every synthesizer. */
+export function synthesisClock(stack: Stack): {
+  durationMs: () => number;
+  failed: (error: string, output?: string) => SynthResult;
+} {
+  const started = performance.now();
+  const durationMs = (): number => performance.now() - started;
+  return {
+    durationMs,
+    failed: (error, output = '') => ({ ok: false, stack, error, output, durationMs: durationMs() }),
+  };
+}

@@ -4,13 +4,12 @@
  * writes its own cdk.tf.json, so the real runner runs real processes in milliseconds; the bundled
  * Pulumi/CDKTF example runs once, end to end, in review-cli.test.ts.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runReview, type ReviewProgress } from '../../src/review/review.js';
-import { json, writeFiles } from '../stacks/temp-repo.js';
+import { git, json, writeFiles } from '../stacks/temp-repo.js';
 
 const CONFIG = 'policies:\n  - path: policies/*.json\n';
 
@@ -43,20 +42,6 @@ const repos: string[] = [];
 afterEach(async () => {
   await Promise.all(repos.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
 });
-
-function git(dir: string, ...args: string[]): string {
-  return execFileSync('git', args, {
-    cwd: dir,
-    encoding: 'utf8',
-    env: {
-      ...process.env,
-      GIT_AUTHOR_NAME: 't',
-      GIT_AUTHOR_EMAIL: 't@e',
-      GIT_COMMITTER_NAME: 't',
-      GIT_COMMITTER_EMAIL: 't@e',
-    },
-  }).trim();
-}
 
 /** A repository with `base` committed on main and `head` laid over it on a branch. */
 async function repoWith(

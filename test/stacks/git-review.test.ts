@@ -1,23 +1,9 @@
-import { execFileSync } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { discoverStacks } from '../../src/stacks/discover-stacks.js';
 import { gitRevisionTree, type GitRevisionTree } from '../../src/stacks/git-tree.js';
 import { touchedStacks } from '../../src/stacks/touched-stacks.js';
-import { makeTempDir, MONOREPO, writeFiles } from './temp-repo.js';
-
-const GIT_ENV = {
-  ...process.env,
-  GIT_AUTHOR_NAME: 'test',
-  GIT_AUTHOR_EMAIL: 'test@example.com',
-  GIT_COMMITTER_NAME: 'test',
-  GIT_COMMITTER_EMAIL: 'test@example.com',
-  GIT_CONFIG_NOSYSTEM: '1',
-};
-
-function git(root: string, ...args: string[]): string {
-  return execFileSync('git', ['-C', root, ...args], { env: GIT_ENV, encoding: 'utf8' });
-}
+import { git, makeTempDir, MONOREPO, writeFiles } from './temp-repo.js';
 
 function commitAll(root: string, message: string): string {
   git(root, 'add', '-A');

@@ -6,7 +6,7 @@
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { PolicySource } from '../../extract/types.js';
-import type { SynthResult, Synthesizer } from '../types.js';
+import { synthesisClock, type Synthesizer } from '../types.js';
 import { entryLocation, readContextFile, repositoryRoots, underStack } from './app-project.js';
 import {
   type AssemblyStack,
@@ -38,15 +38,7 @@ const CONTEXT_ENV_LIMIT = 32 * 1024;
 const STACK_TRACE_LIMIT = 100;
 
 export const synthesizeCdk: Synthesizer = async (stack, context) => {
-  const started = performance.now();
-  const durationMs = (): number => performance.now() - started;
-  const failed = (error: string, output = ''): SynthResult => ({
-    ok: false,
-    stack,
-    error,
-    output,
-    durationMs: durationMs(),
-  });
+  const { durationMs, failed } = synthesisClock(stack);
 
   const outdir = path.join(context.workDir, OUTPUT_FOLDER);
   await mkdir(context.workDir, { recursive: true });

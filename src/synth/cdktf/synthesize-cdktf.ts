@@ -8,22 +8,14 @@ import path from 'node:path';
 import type { PolicySource } from '../../extract/types.js';
 import { entryLocation, readContextFile, repositoryRoots, underStack } from '../cdk/app-project.js';
 import { runApp } from '../cdk/run-app.js';
-import type { SynthResult, Synthesizer } from '../types.js';
+import { synthesisClock, type Synthesizer } from '../types.js';
 import { readCdktfManifest, readCdktfStack } from './read-cdktf-output.js';
 import { writeTracePreload } from './record-construct-traces.js';
 
 const OUTPUT_FOLDER = 'cdktf.out';
 
 export const synthesizeCdktf: Synthesizer = async (stack, context) => {
-  const started = performance.now();
-  const durationMs = (): number => performance.now() - started;
-  const failed = (error: string, output = ''): SynthResult => ({
-    ok: false,
-    stack,
-    error,
-    output,
-    durationMs: durationMs(),
-  });
+  const { durationMs, failed } = synthesisClock(stack);
 
   const outdir = path.join(context.workDir, OUTPUT_FOLDER);
   await mkdir(context.workDir, { recursive: true });

@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DEFAULT_LIMITS } from '../runner.js';
-import type { SynthResult, Synthesizer } from '../types.js';
+import { synthesisClock, type Synthesizer } from '../types.js';
 import { parsePulumiProject, programEntry, stackConfig } from './project.js';
 import { SNAPSHOT_VERSION, type PulumiSnapshot } from './snapshot.js';
 import { snapshotSources } from './snapshot-sources.js';
@@ -22,14 +22,7 @@ const HOST = join(dirname(THIS_FILE), `host${extname(THIS_FILE)}`);
 const DEFAULT_STACK = 'dev';
 
 export const synthesizePulumi: Synthesizer = async (stack, context) => {
-  const started = performance.now();
-  const failed = (error: string, output = ''): SynthResult => ({
-    ok: false,
-    stack,
-    error,
-    output,
-    durationMs: performance.now() - started,
-  });
+  const { durationMs, failed } = synthesisClock(stack);
 
   const root = await realpath(context.root);
   const projectDir = resolve(root, stack.dir);
@@ -102,7 +95,7 @@ export const synthesizePulumi: Synthesizer = async (stack, context) => {
     stack,
     sources,
     warnings: [...config.value.warnings, ...warnings],
-    durationMs: performance.now() - started,
+    durationMs: durationMs(),
   };
 };
 
