@@ -76,7 +76,25 @@ function atomOf(condition: Condition, version: PolicyVersion | undefined): Atom 
  */
 export function conditionsImply(given: ConditionSet | readonly ConditionSet[], required: ConditionSet): Tri {
   if (required.conditions.length === 0) return 'yes';
-  const sets: readonly ConditionSet[] = Array.isArray(given) ? given : [given as ConditionSet];
+  if (Array.isArray(given)) return implication(given, required);
+  // One statement's conditions against another's recur for every action class and resource entry.
+  const single = given as ConditionSet;
+  let answers = implied.get(single);
+  if (!answers) {
+    answers = new WeakMap();
+    implied.set(single, answers);
+  }
+  let answer = answers.get(required);
+  if (answer === undefined) {
+    answer = implication([single], required);
+    answers.set(required, answer);
+  }
+  return answer;
+}
+
+const implied = new WeakMap<ConditionSet, WeakMap<ConditionSet, Tri>>();
+
+function implication(sets: readonly ConditionSet[], required: ConditionSet): Tri {
   const givenAtoms = sets.flatMap((set) => set.conditions.map((c) => atomOf(c, set.version)));
   let result: Tri = 'yes';
   for (const condition of required.conditions) {

@@ -117,6 +117,119 @@ function symbolLookup(symbols: Map<string, number>): (char: string) => number {
   return (char) => symbols.get(char) ?? symbols.size;
 }
 
+/** A character written in neither glob: patterns are finite and the alphabet is not. */
+const OTHER = undefined;
+
+/**
+ * Whether the glob matches a word of `length` symbols, where `fits` says whether a non-star token
+ * consumes the symbol at a position. The usual greedy walk that returns to the last star only: each
+ * star-free run is placed at its leftmost fit, which is exact whenever every non-star token consumes
+ * exactly one symbol, and takes at most length × tokens steps.
+ */
+function walk(
+  tokens: readonly GlobToken[],
+  length: number,
+  fits: (token: GlobToken, at: number) => boolean,
+): boolean {
+  let t = 0;
+  let w = 0;
+  let star = -1;
+  let starW = 0;
+  while (w < length) {
+    const token = tokens[t];
+    if (token !== undefined && token.kind !== 'star') {
+      if (fits(token, w)) {
+        t += 1;
+        w += 1;
+        continue;
+      }
+    } else if (token !== undefined) {
+      star = t;
+      starW = w;
+      t += 1;
+      continue;
+    }
+    if (star < 0) return false;
+    t = star + 1;
+    starW += 1;
+    w = starW;
+  }
+  while (tokens[t]?.kind === 'star') t += 1;
+  return t === tokens.length;
+}
+
+/** Whether the glob matches a word whose `OTHER` entries stand for a character written in neither glob. */
+function matchesWord(tokens: readonly GlobToken[], word: readonly (string | typeof OTHER)[]): boolean {
+  return walk(
+    tokens,
+    word.length,
+    (token, at) =>
+      token.kind === 'one' || (token.kind === 'literal' && word[at] !== OTHER && token.char === word[at]),
+  );
+}
+
+/**
+ * Two strings of a glob that most questions are settled by: every star empty, and every star one
+ * character written in neither glob (each `?` such a character too).
+ */
+function witnesses(tokens: readonly GlobToken[]): [(string | typeof OTHER)[], (string | typeof OTHER)[]] {
+  const shortest: (string | typeof OTHER)[] = [];
+  const padded: (string | typeof OTHER)[] = [];
+  for (const token of tokens) {
+    if (token.kind === 'literal') {
+      shortest.push(token.char);
+      padded.push(token.char);
+    } else {
+      if (token.kind === 'one') shortest.push(OTHER);
+      padded.push(OTHER);
+    }
+  }
+  return [shortest, padded];
+}
+
+/**
+ * A string of `inner` that `outer` rejects is a counterexample, found in linear time, where the
+ * subset construction may take thousands of states (`arn:*:sagemaker:*:*:model-package-group/*`
+ * against a 100-character ARN).
+ */
+function refutedByWitness(outer: readonly GlobToken[], inner: readonly GlobToken[]): boolean {
+  return witnesses(inner).some((word) => !matchesWord(outer, word));
+}
+
+/**
+ * A proof of containment: `outer` matches `inner` read as a word of tokens, where an outer star
+ * consumes anything, an outer `?` a literal or a `?`, and an outer literal only the same literal.
+ * Substituting any strings for inner's wildcards keeps that match, so every string of inner is
+ * matched. Not every containment has such a proof (`?*` contains `*?`); the search decides the rest.
+ */
+function containedSymbolically(outer: readonly GlobToken[], inner: readonly GlobToken[]): boolean {
+  return walk(outer, inner.length, (token, at) => {
+    const symbol = inner[at];
+    if (symbol === undefined || symbol.kind === 'star') return false;
+    if (token.kind === 'one') return true;
+    return token.kind === 'literal' && symbol.kind === 'literal' && symbol.char === token.char;
+  });
+}
+
+/** The literal text before the first wildcard and after the last, and whether there is one. */
+function tokenEnds(tokens: readonly GlobToken[]): { prefix: string; suffix: string; wild: boolean } {
+  const literal = (token: GlobToken | undefined) => (token?.kind === 'literal' ? token.char : undefined);
+  let first = 0;
+  while (first < tokens.length && literal(tokens[first]) !== undefined) first += 1;
+  const chars = (from: number, to: number) =>
+    tokens
+      .slice(from, to)
+      .map((t) => literal(t) ?? '')
+      .join('');
+  if (first === tokens.length) {
+    const text = chars(0, tokens.length);
+    return { prefix: text, suffix: text, wild: false };
+  }
+  let last = tokens.length;
+  while (last > first && literal(tokens[last - 1]) !== undefined) last -= 1;
+  return { prefix: chars(0, first), suffix: chars(last, tokens.length), wild: true };
+}
+
 /** True when every string `inner` matches is matched by `outer`; false past the budget. */
 export function tokensContain(
   outer: readonly GlobToken[],
@@ -135,6 +248,8 @@ export function containment(
   const caseInsensitive = options?.caseInsensitive === true;
   const outerPrepared = prepare(outerTokens, caseInsensitive);
   const innerPrepared = prepare(innerTokens, caseInsensitive);
+  if (containedSymbolically(outerPrepared, innerPrepared)) return 'yes';
+  if (refutedByWitness(outerPrepared, innerPrepared)) return 'no';
   const symbols = alphabetOf(outerPrepared, innerPrepared);
   const lookup = symbolLookup(symbols);
   const outer = new GlobNfa(outerPrepared, lookup);
@@ -189,6 +304,14 @@ export function tokensIntersect(
   const caseInsensitive = options?.caseInsensitive === true;
   const aPrepared = prepare(aTokens, caseInsensitive);
   const bPrepared = prepare(bTokens, caseInsensitive);
+  // Common literal ends are necessary; a string of one that the other matches is sufficient.
+  const x = tokenEnds(aPrepared);
+  const y = tokenEnds(bPrepared);
+  const agree = (p: string, q: string) => p.startsWith(q) || q.startsWith(p);
+  const agreeEnd = (p: string, q: string) => p.endsWith(q) || q.endsWith(p);
+  if (!agree(x.prefix, y.prefix) || !agreeEnd(x.suffix, y.suffix)) return false;
+  if (witnesses(aPrepared).some((word) => matchesWord(bPrepared, word))) return true;
+  if (witnesses(bPrepared).some((word) => matchesWord(aPrepared, word))) return true;
   const symbols = alphabetOf(aPrepared, bPrepared);
   const lookup = symbolLookup(symbols);
   const a = new GlobNfa(aPrepared, lookup);
@@ -239,6 +362,30 @@ function literalEnds(glob: string): { prefix: string; suffix: string; wild: bool
   return { prefix: glob.slice(0, first), suffix: glob.slice(last + 1), wild: true };
 }
 
+interface ParsedGlob {
+  tokens: GlobToken[];
+  prefix: string;
+  suffix: string;
+  wild: boolean;
+  universal: boolean;
+}
+
+const parsedGlobs = new Map<string, ParsedGlob>();
+
+/**
+ * A glob's tokens and literal ends, kept by its text: the diff asks about the same action patterns
+ * for every revision of a policy. Bounded, since the patterns come from pull requests.
+ */
+function parsed(glob: string): ParsedGlob {
+  let entry = parsedGlobs.get(glob);
+  if (!entry) {
+    entry = { tokens: parseGlob(glob), ...literalEnds(glob), universal: /^\*+$/.test(glob) };
+    if (parsedGlobs.size >= 20_000) parsedGlobs.clear();
+    parsedGlobs.set(glob, entry);
+  }
+  return entry;
+}
+
 function foldText(text: string): string {
   return text.replace(/[A-Z]/g, (c) => c.toLowerCase());
 }
@@ -249,17 +396,13 @@ function foldText(text: string): string {
  * Outer's literal prefix must begin inner's, and its suffix end inner's: inner can put any character
  * right after its own prefix, which outer would then have to match literally.
  */
-function endsAllowContainment(outer: string, inner: string): boolean {
-  const o = literalEnds(outer);
-  const i = literalEnds(inner);
+function endsAllowContainment(o: ParsedGlob, i: ParsedGlob): boolean {
   if (!o.wild) return !i.wild && o.prefix === i.prefix;
   return i.prefix.startsWith(o.prefix) && i.suffix.endsWith(o.suffix);
 }
 
 /** A necessary condition for a common string: the literal prefixes agree, and so do the suffixes. */
-function endsAllowIntersection(a: string, b: string): boolean {
-  const x = literalEnds(a);
-  const y = literalEnds(b);
+function endsAllowIntersection(x: ParsedGlob, y: ParsedGlob): boolean {
   const agree = (p: string, q: string) => p.startsWith(q) || q.startsWith(p);
   const agreeEnd = (p: string, q: string) => p.endsWith(q) || q.endsWith(p);
   return agree(x.prefix, y.prefix) && agreeEnd(x.suffix, y.suffix);
@@ -270,20 +413,23 @@ function endsAllowIntersection(a: string, b: string): boolean {
  * never the text (`a*` contains `a?c`). Answers false when the search exceeds `maxStates`.
  */
 export function globContains(outer: string, inner: string, options?: GlobSetOptions): boolean {
-  if (outer === inner || /^\*+$/.test(outer)) return true;
+  if (outer === inner) return true;
   const fold = options?.caseInsensitive === true;
-  const [o, i] = fold ? [foldText(outer), foldText(inner)] : [outer, inner];
+  const o = parsed(fold ? foldText(outer) : outer);
+  if (o.universal) return true;
+  const i = parsed(fold ? foldText(inner) : inner);
   if (o === i) return true;
   if (!endsAllowContainment(o, i)) return false;
-  return tokensContain(parseGlob(o), parseGlob(i), options);
+  return tokensContain(o.tokens, i.tokens, options);
 }
 
 /** Whether some string matches both globs. */
 export function globsIntersect(a: string, b: string, options?: GlobSetOptions): boolean {
   if (a === b) return true;
   const fold = options?.caseInsensitive === true;
-  const [x, y] = fold ? [foldText(a), foldText(b)] : [a, b];
+  const x = parsed(fold ? foldText(a) : a);
+  const y = parsed(fold ? foldText(b) : b);
   if (x === y) return true;
   if (!endsAllowIntersection(x, y)) return false;
-  return tokensIntersect(parseGlob(x), parseGlob(y), options);
+  return tokensIntersect(x.tokens, y.tokens, options);
 }

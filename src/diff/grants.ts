@@ -99,8 +99,13 @@ export class GrantSet {
   /** The template's grant once per action: a statement of `*` yields 22,000 of them. */
   addActions(template: Grant, actions: readonly string[]): void {
     const bucket = this.bucket(keyPrefix(template));
-    const suffix = keySuffix(template);
-    for (const action of actions) this.put(bucket, `${action}${SEP}${suffix}`, { ...template, action });
+    const suffix = `${SEP}${keySuffix(template)}`;
+    for (const action of actions) {
+      const key = action + suffix;
+      const existing = bucket.get(key);
+      if (existing) mergeInto(existing, template);
+      else bucket.set(key, { ...template, action });
+    }
   }
 
   /** Adds every grant of `other` (the same objects). */
@@ -111,18 +116,35 @@ export class GrantSet {
     }
   }
 
-  /** Sorted canonically; grants also present in `except` are left out. */
+  /**
+   * Sorted by `grantKey`; grants also present in `except` are left out. Bucket by bucket, which is
+   * the same order unless one prefix continues another with the separator (only field text holding
+   * NUL can do that), and then the whole list is sorted by key. The default sort compares code
+   * units, as `compareText` does.
+   */
   sorted(except?: GrantSet): Grant[] {
     const out: Grant[] = [];
-    for (const prefix of [...this.byPrefix.keys()].sort(compareText)) {
+    const prefixes = [...this.byPrefix.keys()].sort();
+    for (const [i, prefix] of prefixes.entries()) {
       const grants = this.byPrefix.get(prefix);
       if (!grants) continue;
+      const next = prefixes[i + 1];
+      if (next !== undefined && next.startsWith(prefix + SEP)) return this.sortedByKey(except);
       const skip = except?.byPrefix.get(prefix);
-      for (const key of [...grants.keys()].sort(compareText)) {
+      for (const key of [...grants.keys()].sort()) {
         const grant = grants.get(key);
         if (grant && !skip?.has(key)) out.push(grant);
       }
     }
     return out;
+  }
+
+  private sortedByKey(except?: GrantSet): Grant[] {
+    const keyed: [string, Grant][] = [];
+    for (const [prefix, grants] of this.byPrefix) {
+      const skip = except?.byPrefix.get(prefix);
+      for (const [key, grant] of grants) if (!skip?.has(key)) keyed.push([grantKey(grant), grant]);
+    }
+    return keyed.sort(([a], [b]) => compareText(a, b)).map(([, grant]) => grant);
   }
 }

@@ -18,13 +18,50 @@ function rowKey(grant: Grant): string {
   ]);
 }
 
+/** Whether two grants belong to the same row, by identity of what they share when one template made both. */
+function sameRow(a: Grant, b: Grant): boolean {
+  return (
+    a.kind === b.kind &&
+    a.attachedTo === b.attachedTo &&
+    a.principal === b.principal &&
+    a.notPrincipal === b.notPrincipal &&
+    a.resource === b.resource &&
+    a.notResource === b.notResource &&
+    a.conditions === b.conditions
+  );
+}
+
+/** The grants in canonical order; `diff` passes them sorted already, which one pass confirms. */
+function canonicalOrder(grants: readonly Grant[]): readonly Grant[] {
+  const keys = grants.map(grantKey);
+  let sorted = true;
+  for (let i = 1; i < keys.length && sorted; i += 1)
+    sorted = compareText(keys[i - 1] ?? '', keys[i] ?? '') <= 0;
+  if (sorted) return grants;
+  return keys
+    .map((key, i) => [key, grants[i] as Grant] as const)
+    .sort(([a], [b]) => compareText(a, b))
+    .map(([, grant]) => grant);
+}
+
+/** Sorted and without repeats, as the actions of a row mostly already are. */
+function sortedUnique(values: string[]): string[] {
+  for (let i = 1; i < values.length; i += 1) {
+    if ((values[i - 1] as string) >= (values[i] as string)) return [...new Set(values)].sort(compareText);
+  }
+  return values;
+}
+
+/** `grants` must be in canonical order (`grantKey`). */
 function rows(grants: readonly Grant[], certainty: AddedGroup['certainty']): AddedGroup[] {
   const byKey = new Map<string, { row: AddedGroup; why: Set<string> }>();
-  const ordered = grants
-    .map((grant) => [grantKey(grant), grant] as const)
-    .sort(([a], [b]) => compareText(a, b));
-  for (const [, grant] of ordered) {
-    const key = rowKey(grant);
+  let previous: Grant | undefined;
+  let previousKey = '';
+  for (const grant of grants) {
+    // Grants of one statement come in runs that share these fields by identity.
+    const key = previous !== undefined && sameRow(previous, grant) ? previousKey : rowKey(grant);
+    previous = grant;
+    previousKey = key;
     let entry = byKey.get(key);
     if (!entry) {
       const row: AddedGroup = {
@@ -48,7 +85,7 @@ function rows(grants: readonly Grant[], certainty: AddedGroup['certainty']): Add
     for (const reason of grant.why?.split('; ') ?? []) entry.why.add(reason);
   }
   return [...byKey.values()].map(({ row, why }) => {
-    row.actions = [...new Set(row.actions)].sort(compareText);
+    row.actions = sortedUnique(row.actions);
     row.why = [...why].sort(compareText);
     return row;
   });
@@ -56,5 +93,10 @@ function rows(grants: readonly Grant[], certainty: AddedGroup['certainty']): Add
 
 /** Certain rows first, then possible ones; each in the canonical grant order. */
 export function groupGrants(added: readonly Grant[], possiblyAdded: readonly Grant[]): AddedGroup[] {
+  return groupSortedGrants(canonicalOrder(added), canonicalOrder(possiblyAdded));
+}
+
+/** `groupGrants` of lists already in canonical order, as `diff` has them. */
+export function groupSortedGrants(added: readonly Grant[], possiblyAdded: readonly Grant[]): AddedGroup[] {
   return [...rows(added, 'added'), ...rows(possiblyAdded, 'possible')];
 }

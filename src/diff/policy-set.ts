@@ -28,6 +28,18 @@ export interface CompiledStatement {
   source?: string;
   /** For messages: `Statement[1]` or `Statement[1] (sid Deny-Delete)`. */
   label: string;
+  /**
+   * Two statements with the same meaning grant (or deny) the same requests: `context`, the actions'
+   * id and `resources` agree. Labels, sids and sources are left out, since they only word reasons.
+   */
+  meaning: string;
+  /**
+   * The policy version, principals and conditions, as a number: what is left once actions and
+   * resources are set aside. Equal numbers, equal contexts (see `intern`).
+   */
+  context: number;
+  /** Mode and resource patterns as written, as a number (see `intern`). */
+  resourcesId: number;
 }
 
 export interface StatementGroup {
@@ -81,6 +93,95 @@ function resourceSpec(
   return { mode: 'in', patterns: statement.resource?.values ?? ['*'], version };
 }
 
+/** Order and repetition never change what a list of patterns or values stands for. */
+function setOf(values: readonly string[]): readonly string[] {
+  return values.length < 2 ? values : [...new Set(values)].sort();
+}
+
+/**
+ * The policy version is in the context because it decides whether `${...}` in resources and
+ * condition values is a policy variable; effect and kind are implied by the list of the group a
+ * statement lands in, and the group by the principal it is attached to. Condition keys are
+ * case-insensitive; operators are kept as written.
+ */
+const IDENTITY_CONTEXT: Record<PolicyVersion | '', string> = {
+  '': 'identity',
+  '2008-10-17': 'identity 2008-10-17',
+  '2012-10-17': 'identity 2012-10-17',
+};
+
+function contextKey(
+  family: GroupFamily,
+  principals: PrincipalSpec,
+  statement: Statement,
+  version: PolicyVersion | undefined,
+): string {
+  // An identity policy's principal is the group's own: the same for every statement compared.
+  if (family === 'identity' && statement.conditions.length === 0) return IDENTITY_CONTEXT[version ?? ''];
+  const conditions = statement.conditions
+    .map((c) => JSON.stringify([c.operator, c.key.toLowerCase(), setOf(c.values)]))
+    .sort();
+  return JSON.stringify([
+    version ?? '',
+    family === 'identity' ? '' : principals.mode,
+    family === 'identity' ? [] : setOf(principals.principals.map((p) => JSON.stringify([p.type, p.value]))),
+    conditions,
+  ]);
+}
+
+const interned = new Map<string, number>();
+let nextId = 1;
+
+/**
+ * A number per key text, so that statements compare by a few digits instead of long texts. The map
+ * starts over past a bound (keys come from pull requests); numbers are never reused, so a key seen
+ * again after that gets a new number and two statements can only look different, never alike.
+ */
+function intern(key: string): number {
+  let id = interned.get(key);
+  if (id === undefined) {
+    if (interned.size >= 50_000) interned.clear();
+    id = nextId++;
+    interned.set(key, id);
+  }
+  return id;
+}
+
+interface InternedList {
+  mode: string;
+  items: readonly string[];
+  id: number;
+}
+
+const internedLists = new Map<number, InternedList[]>();
+let internedListCount = 0;
+
+/** The same for lists, found by a hash and confirmed item by item instead of joined into a key. */
+function internList(mode: string, items: readonly string[]): number {
+  let hash = mode === 'in' ? 0x811c9dc5 : 0x01000193;
+  for (const item of items) {
+    hash = Math.imul(hash ^ item.length, 0x01000193);
+    for (let i = 0; i < item.length; i += 1) hash = Math.imul(hash ^ item.charCodeAt(i), 0x01000193);
+  }
+  const bucket = internedLists.get(hash);
+  const found = bucket?.find(
+    (entry) =>
+      entry.mode === mode &&
+      entry.items.length === items.length &&
+      entry.items.every((item, i) => item === items[i]),
+  );
+  if (found) return found.id;
+  if (internedListCount >= 50_000) {
+    internedLists.clear();
+    internedListCount = 0;
+  }
+  const entry = { mode, items, id: nextId++ };
+  internedListCount += 1;
+  if (bucket && internedLists.has(hash)) bucket.push(entry);
+  else internedLists.set(hash, [entry]);
+  return entry.id;
+}
+
 /** `base Statement[1] (DenyDelete) of roles.json#AppPolicy`: which revision, which statement, where. */
 export function statementLabel(revision: Revision, statement: Statement, source: string | undefined): string {
   const sid = statement.sid ? ` (${statement.sid})` : '';
@@ -118,20 +219,29 @@ export function compilePolicySet(
     }
     if (entry.kind === 'boundary') group.bounded = true;
     const version = entry.policy.version;
+    // Every statement of an identity policy speaks for the principal it is attached to.
+    const self: PrincipalSpec | undefined =
+      family === 'identity' ? { mode: 'in', principals: [selfPrincipal(entry.principal)] } : undefined;
     for (const statement of entry.policy.statements) {
       const actions = specs.of(statement);
       if (!actions) continue;
-      if (role === 'older' && family !== 'identity' && !statement.principal && !statement.notPrincipal)
-        continue;
+      if (role === 'older' && speaksForNobody(statement, family)) continue;
+      const principals = self ?? principalSpec(statement, entry.kind, entry.principal);
+      const resources = resourceSpec(statement, entry.kind, entry.principal, version);
+      const context = intern(contextKey(family, principals, statement, version));
+      const resourcesId = internList(resources.mode, resources.patterns);
       const compiled: CompiledStatement = {
         kind: entry.kind,
         attachedTo: entry.principal,
-        principals: principalSpec(statement, entry.kind, entry.principal),
+        principals,
         actions,
-        resources: resourceSpec(statement, entry.kind, entry.principal, version),
+        resources,
         conditions: { conditions: statement.conditions, version },
         statement,
         label: statementLabel(revision, statement, entry.source),
+        meaning: `${context}/${actions.id}/${resourcesId}`,
+        context,
+        resourcesId,
       };
       if (entry.source !== undefined) compiled.source = entry.source;
       if (statement.effect === 'Deny') group.denies.push(compiled);
@@ -140,4 +250,39 @@ export function compilePolicySet(
     }
   }
   return groups;
+}
+
+/** A resource or trust statement without Principal, which AWS rejects (see `compilePolicySet`). */
+function speaksForNobody(statement: Statement, family: GroupFamily): boolean {
+  return family !== 'identity' && !statement.principal && !statement.notPrincipal;
+}
+
+/**
+ * One revision compiled for both sides of the diff: as the newer side (forward) and as the older one
+ * (backward). They differ only in principal-less resource statements, so the statements are compiled
+ * once and shared.
+ */
+export function compilePolicySetRoles(
+  entries: readonly PolicySetEntry[],
+  specs: ActionSpecs,
+  revision: Revision,
+): { newer: PolicySet; older: PolicySet } {
+  const newer = compilePolicySet(entries, specs, revision, 'newer');
+  const keep = (s: CompiledStatement) => !speaksForNobody(s.statement, familyOf(s.kind));
+  const older: PolicySet = new Map();
+  for (const [key, group] of newer) {
+    const pruned = group.allows.every(keep) && group.denies.every(keep) && group.boundaryAllows.every(keep);
+    older.set(
+      key,
+      pruned
+        ? group
+        : {
+            ...group,
+            allows: group.allows.filter(keep),
+            denies: group.denies.filter(keep),
+            boundaryAllows: group.boundaryAllows.filter(keep),
+          },
+    );
+  }
+  return { newer, older };
 }

@@ -30,12 +30,63 @@ interface Pattern {
   text: string;
   variables: boolean;
   tokens: GlobToken[];
+  /** The literal text before the first wildcard token and after the last (all of it when none). */
+  prefix: string;
+  suffix: string;
+  wild: boolean;
 }
 
-const UNIVERSAL: Pattern = { text: '*', variables: false, tokens: [{ kind: 'star' }] };
+function pattern(text: string, variables: boolean, tokens: GlobToken[]): Pattern {
+  const literal = (token: GlobToken | undefined) => (token?.kind === 'literal' ? token.char : undefined);
+  let first = 0;
+  while (first < tokens.length && literal(tokens[first]) !== undefined) first += 1;
+  let last = tokens.length;
+  while (last > first && literal(tokens[last - 1]) !== undefined) last -= 1;
+  const chars = (from: number, to: number) =>
+    tokens
+      .slice(from, to)
+      .map((t) => literal(t) ?? '')
+      .join('');
+  const wild = first < tokens.length;
+  return {
+    text,
+    variables,
+    tokens,
+    prefix: chars(0, first),
+    suffix: wild ? chars(last, tokens.length) : chars(0, tokens.length),
+    wild,
+  };
+}
 
-/** Memoizes glob answers across one diff, where the same pattern pairs recur for every action class. */
+/**
+ * A necessary condition for containment, read off the literal ends so that the automaton runs only
+ * for plausible pairs (a role's hundred ARNs against another statement's hundred). Outer's literal
+ * prefix must begin inner's and its suffix end inner's: inner can put any character right after its
+ * own prefix (or before its suffix), which outer would then have to match literally.
+ */
+function endsAllowContainment(outer: Pattern, inner: Pattern): boolean {
+  if (!outer.wild) return !inner.wild && outer.prefix === inner.prefix;
+  return inner.prefix.startsWith(outer.prefix) && inner.suffix.endsWith(outer.suffix);
+}
+
+const UNIVERSAL: Pattern = pattern('*', false, [{ kind: 'star' }]);
+
+/** Entries kept per cache before it starts over: patterns come from pull requests. */
+const MAX_CACHED = 20_000;
+
+function remember<V>(cache: Map<string, V>, key: string, value: V): V {
+  if (cache.size >= MAX_CACHED) cache.clear();
+  cache.set(key, value);
+  return value;
+}
+
+/**
+ * Memoizes glob answers by pattern text. One instance is shared by every diff (`shared`): the answers
+ * depend on nothing else, and consecutive revisions repeat most of their patterns.
+ */
 export class ResourceCoverage {
+  static readonly shared = new ResourceCoverage();
+
   private readonly patterns = new Map<string, Pattern>();
   private readonly contains = new Map<string, Tri>();
   private readonly intersects = new Map<string, boolean>();
@@ -43,12 +94,14 @@ export class ResourceCoverage {
   private pattern(text: string, version: PolicyVersion | undefined): Pattern {
     const variables = usesPolicyVariables(text, version);
     const key = `${variables ? 'v' : 'l'}${text}`;
-    let pattern = this.patterns.get(key);
-    if (!pattern) {
-      pattern = { text, variables, tokens: variables ? widenVariables(text) : parseGlob(text) };
-      this.patterns.set(key, pattern);
-    }
-    return pattern;
+    return (
+      this.patterns.get(key) ??
+      remember(
+        this.patterns,
+        key,
+        pattern(text, variables, variables ? widenVariables(text) : parseGlob(text)),
+      )
+    );
   }
 
   /** Whether `outer` matches everything `inner` can match. */
@@ -57,11 +110,11 @@ export class ResourceCoverage {
     const key = `${outer.variables ? 'v' : 'l'}${inner.variables ? 'v' : 'l'}${outer.text}\u0000${inner.text}`;
     let answer = this.contains.get(key);
     if (answer === undefined) {
-      const widened = containment(outer.tokens, inner.tokens);
+      const widened = endsAllowContainment(outer, inner) ? containment(outer.tokens, inner.tokens) : 'no';
       if (widened === 'yes') answer = outer.variables ? 'unknown' : 'yes';
       else if (widened === 'unknown') answer = 'unknown';
       else answer = inner.variables ? 'unknown' : 'no';
-      this.contains.set(key, answer);
+      remember(this.contains, key, answer);
     }
     return answer;
   }
@@ -72,26 +125,37 @@ export class ResourceCoverage {
     let answer = this.intersects.get(key);
     if (answer === undefined) {
       answer = a.text === b.text || tokensIntersect(a.tokens, b.tokens);
-      this.intersects.set(key, answer);
+      remember(this.intersects, key, answer);
     }
     return answer;
   }
 
+  /** Per spec object: a statement's resources are asked about for every action class. */
+  private readonly lists = new WeakMap<ResourceSpec, { patterns: Pattern[]; patternSet: Set<Pattern> }>();
+
+  private compiled(spec: ResourceSpec): { patterns: Pattern[]; patternSet: Set<Pattern> } {
+    let entry = this.lists.get(spec);
+    if (!entry) {
+      const patterns = spec.patterns.map((text) => this.pattern(text, spec.version));
+      entry = { patterns, patternSet: new Set(patterns) };
+      this.lists.set(spec, entry);
+    }
+    return entry;
+  }
+
   private list(spec: ResourceSpec): Pattern[] {
-    return spec.patterns.map((text) => this.pattern(text, spec.version));
+    return this.compiled(spec).patterns;
   }
 
   /** Whether every resource `inner` may name is also in `outer`. */
   covers(outer: ResourceSpec, inner: ResourceSpec): Tri {
-    const outers = this.list(outer);
+    const { patterns: outers, patternSet } = this.compiled(outer);
     const inners = this.list(inner);
     if (outer.mode === 'in' && inner.mode === 'in') {
-      // The same text is the common case between two revisions and needs no automaton.
-      const texts = new Set(outers.map((o) => `${o.variables ? 'v' : 'l'}${o.text}`));
+      // The same text is the common case between two revisions and needs no automaton (patterns
+      // of the same text and reading are one object while the cache holds them).
       return everyTri(inners, (i) =>
-        texts.has(`${i.variables ? 'v' : 'l'}${i.text}`)
-          ? 'yes'
-          : someTri(outers, (o) => this.patternContains(o, i)),
+        patternSet.has(i) ? 'yes' : someTri(outers, (o) => this.patternContains(o, i)),
       );
     }
     if (outer.mode === 'in') {

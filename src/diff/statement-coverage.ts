@@ -36,7 +36,7 @@ export interface CoverAnswer {
 }
 
 export class Coverage {
-  readonly resources = new ResourceCoverage();
+  readonly resources = ResourceCoverage.shared;
 
   constructor(readonly specs: ActionSpecs) {}
 

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../src/catalog/index.js';
-import { ActionSpecs, coversFuture, futureActions, overlapsFuture } from '../../src/diff/action-coverage.js';
+import {
+  ActionSpecs,
+  coversFuture,
+  foldedGlobMatches,
+  futureActions,
+  overlapsFuture,
+  patternsNotIn,
+} from '../../src/diff/action-coverage.js';
 import {
   principalCovers,
   principalSpecCovers,
@@ -71,16 +78,60 @@ describe('future actions', () => {
     expect(overlapsFuture(specs.spec(mode, patterns), future, (n) => specs.isKnown(n))).toBe(expected);
   });
 
+  it('matches a folded pattern against catalog names as the catalog expands it', () => {
+    const patterns = [
+      's3:get*',
+      's3:*object',
+      'ec2:describe?nstances',
+      '*:list*',
+      's?:*',
+      'iam:passrole',
+      '*',
+    ];
+    const all = loadCatalog().allActions();
+    for (const pattern of patterns) {
+      const expanded = new Set(loadCatalog().expand(pattern));
+      expect(all.filter((name) => foldedGlobMatches(pattern, name.toLowerCase()))).toEqual(
+        all.filter((name) => expanded.has(name)),
+      );
+    }
+  });
+
+  it('matches names the catalog does not know as IAM does, folding ASCII only', () => {
+    const spec = specs.spec('in', ['s3:Get*', 'newsvc:Do?', 'ſ3:Put*']);
+    expect(specs.includes(spec, 's3:GetBrandNewThing')).toBe(true);
+    expect(specs.includes(spec, 'NEWSVC:DOX')).toBe(true);
+    expect(specs.includes(spec, 'newsvc:DoXY')).toBe(false);
+    // `ſ` lower-cases to itself and upper-cases to `S`; IAM compares it as written.
+    expect(specs.includes(spec, 's3:PutBrandNewThing')).toBe(false);
+    expect(specs.includes(spec, 'ſ3:PutBrandNewThing')).toBe(true);
+    expect(specs.includes(specs.spec('notIn', ['newsvc:*']), 'newsvc:Anything')).toBe(false);
+  });
+
+  it('leaves out the patterns another list holds, in order or not', () => {
+    const base = Array.from({ length: 60 }, (_, i) => `s3:Action${String(i).padStart(2, '0')}`);
+    const head = [...base.slice(0, 20), 's3:New1', ...base.slice(20, 50), 's3:New2'];
+    expect(patternsNotIn(head, base)).toEqual(['s3:New1', 's3:New2']);
+    const shuffled = [...head].reverse();
+    expect(patternsNotIn(shuffled, base)).toEqual(['s3:New2', 's3:New1']);
+    expect(patternsNotIn(['S3:Action01'], base)).toEqual(['S3:Action01']);
+  });
+
   it('classifies actions by the statements that include them', () => {
     const names = specs.names(specs.spec('in', ['s3:GetObject*', 's3:PutObject']));
     const classes = specs.classify(names, [
       specs.spec('in', ['s3:GetObject']),
       specs.spec('notIn', ['s3:Put*']),
     ]);
-    expect(classes).toEqual([
+    expect(classes.map((c) => c.names)).toEqual([
       ['s3:GetObject'],
       names.filter((n) => n.startsWith('s3:GetObject') && n !== 's3:GetObject'),
       ['s3:PutObject'],
+    ]);
+    expect(classes.map((c) => [c.includedBy(0), c.includedBy(1)])).toEqual([
+      [true, true],
+      [false, true],
+      [false, false],
     ]);
   });
 });
