@@ -161,7 +161,10 @@ export async function runReview(options: ReviewOptions): Promise<Review> {
 
   const reasons: string[] = [];
   const blockingFindings = findings.filter(blocking);
-  if (blockingFindings.length > 0) reasons.push(`${blockingFindings.length} blocking findings introduced`);
+  const failedExpectations = blockingFindings.filter((finding) => finding.ruleId === EXPECTATION_FAILED.id);
+  const introducedBlocking = blockingFindings.length - failedExpectations.length;
+  if (introducedBlocking > 0) reasons.push(`${introducedBlocking} blocking findings introduced`);
+  if (failedExpectations.length > 0) reasons.push(`${failedExpectations.length} expectations failed`);
   for (const stack of reviewed) {
     if (stack.head !== undefined && !stack.head.ok)
       reasons.push(`${stack.stack.name} failed to synthesize at head`);

@@ -259,6 +259,7 @@ describe('runReview', () => {
       source: { address: 'policies/app.json' },
     });
     expect(review.verdict).toBe('fail');
+    expect(review.reasons).toContain('1 expectations failed');
   });
 
   it('names an unknown base plainly', async () => {
