@@ -114,8 +114,13 @@ export async function touchedStacks(
   const warnings: string[] = [];
   if (relevant.length > 0 && existing.length > 0) {
     const scan = new ImportScan(headTree, revisions.head, warnings);
-    for (const stack of existing) {
-      const reasons = await scan.reasonsFor(stack, relevant);
+    // The import scan can only add stacks. When each stack already has a changed file of its own,
+    // there is none left to add: skip it (and loading TypeScript's parser, about half a second),
+    // and give each stack its own changed files as the reasons.
+    const direct = existing.map((stack) => scan.directReasons(stack, relevant));
+    const everyStackChanged = direct.every((reasons) => reasons.length > 0);
+    for (const [index, stack] of existing.entries()) {
+      const reasons = everyStackChanged ? (direct[index] ?? []) : await scan.reasonsFor(stack, relevant);
       const base = baseByFile.get(stack.projectFile);
       if (reasons.length > 0)
         touched.push({ stack, ...(base === undefined ? {} : { base }), change: 'modified', reasons });
@@ -161,6 +166,13 @@ class ImportScan {
   ) {
     this.files = new Set(tree.files);
     this.projectDirs = new Set(projectDirs(head));
+  }
+
+  /** The stack's own changed files (or, for a listed template, the file itself): no import scan. */
+  directReasons(stack: Stack, changed: readonly string[]): string[] {
+    if (stack.kind === 'template')
+      return changed.includes(stack.projectFile) ? [`changed: ${stack.projectFile}`] : [];
+    return changed.filter((path) => this.ownerOf(path) === stack.dir).map((path) => `changed: ${path}`);
   }
 
   async reasonsFor(stack: Stack, changed: readonly string[]): Promise<string[]> {

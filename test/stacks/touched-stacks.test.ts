@@ -123,6 +123,20 @@ describe('touchedStacks on a monorepo', () => {
   });
 });
 
+describe('touchedStacks when every stack changed on its own', () => {
+  it('skips the import scan: each stack is reviewed for its own files, shared code adds nothing', async () => {
+    const monorepo = await repo(MONOREPO);
+    const stacks = monorepo.discovery.stacks;
+    const own = (dir: string, kind: string, projectFile: string) =>
+      kind === 'template' ? projectFile : `${dir === '.' ? '' : `${dir}/`}touched.ts`;
+    const changed = [...stacks.map((s) => own(s.dir, s.kind, s.projectFile)), 'lib/policies.ts'];
+    const reasons = await touched(monorepo, monorepo, changed);
+    expect(reasons).toEqual(
+      Object.fromEntries(stacks.map((s) => [s.name, [`changed: ${own(s.dir, s.kind, s.projectFile)}`]])),
+    );
+  });
+});
+
 describe('touchedStacks between revisions', () => {
   it('reviews a stack that exists only at head, and one that exists only at base', async () => {
     const base = await repo(MONOREPO);
