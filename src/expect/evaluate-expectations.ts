@@ -9,7 +9,7 @@
  * An expectation that cannot be decided (a policy of the principal is unresolved or malformed, the
  * principal is unknown) fails too, saying why: passing it silently would be the one wrong answer.
  */
-import type { PolicySource } from '../extract/types.js';
+import { principalOf, type PolicySource } from '../extract/types.js';
 import { closestMatch, type Expectation } from '../config/schema.js';
 import { parsePolicy } from '../policy/parse-policy.js';
 import type { PolicyDocument } from '../policy/types.js';
@@ -162,11 +162,6 @@ function collectPolicies(principal: string, sources: readonly PolicySource[]): P
     result[source.kind].push({ source, policy: parsed.policy });
   }
   return result;
-}
-
-/** A bare policy file belongs to no IaC principal: it stands for itself, as it does in the lint engine. */
-function principalOf(source: PolicySource): string {
-  return source.principal ?? source.address;
 }
 
 function locate(

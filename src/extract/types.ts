@@ -55,6 +55,14 @@ export interface PolicySource {
   unresolved?: string;
 }
 
+/**
+ * What a policy belongs to, for grouping a principal's policies: the role, user, group or resource
+ * it is attached to, or, for a bare policy file with no IaC principal, the policy itself.
+ */
+export function principalOf(source: Pick<PolicySource, 'principal' | 'address'>): string {
+  return source.principal ?? source.address;
+}
+
 export interface PolicyInventory {
   sources: PolicySource[];
 }

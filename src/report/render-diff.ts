@@ -71,8 +71,13 @@ export function actionsText(actions: readonly string[]): string {
   return [...folded, ...rest].join(', ');
 }
 
+/** Where a row applies: its resource pattern, or for a NotResource row, everything but those. */
+export function resourceText(group: Pick<AddedGroup, 'resource' | 'notResource'>): string {
+  return group.notResource ? `every resource except ${group.notResource.join(', ')}` : group.resource;
+}
+
 export function rowText(group: AddedGroup): string {
-  const where = group.notResource ? `every resource except ${group.notResource.join(', ')}` : group.resource;
+  const where = resourceText(group);
   const who = group.kind === 'identity' || group.kind === 'boundary' ? '' : ` for ${group.principal}`;
   const when = group.conditions.length > 0 ? ` when ${conditionText(group.conditions)}` : '';
   return `${actionsText(group.actions)} on ${where}${who}${when}`;
@@ -120,6 +125,19 @@ export function renderDiffText(result: PolicyDiff, color: boolean): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** Added rows as a markdown table, one line per row after the header; empty for no rows. */
+export function accessTableMarkdown(groups: readonly AddedGroup[]): string[] {
+  if (groups.length === 0) return [];
+  return [
+    '| | Principal | Actions | Resource | Conditions |',
+    '| --- | --- | --- | --- | --- |',
+    ...groups.map(
+      (group) =>
+        `| ${group.certainty === 'added' ? '+' : '?'} | ${codeSpan(group.attachedTo)} | ${escapeMarkdown(actionsText(group.actions))} | ${codeSpan(resourceText(group))} | ${escapeMarkdown(conditionText(group.conditions)) || '—'} |`,
+    ),
+  ];
+}
+
 export function renderDiffMarkdown(result: PolicyDiff): string {
   const lines = [
     result.verdict === 'new-access'
@@ -127,18 +145,7 @@ export function renderDiffMarkdown(result: PolicyDiff): string {
       : '## ✅ iam-gate: no new access',
     '',
   ];
-  if (result.groups.length > 0) {
-    lines.push('| | Principal | Actions | Resource | Conditions |', '| --- | --- | --- | --- | --- |');
-    for (const group of result.groups) {
-      const where = group.notResource
-        ? `every resource except ${group.notResource.join(', ')}`
-        : group.resource;
-      lines.push(
-        `| ${group.certainty === 'added' ? '+' : '?'} | ${codeSpan(group.attachedTo)} | ${escapeMarkdown(actionsText(group.actions))} | ${codeSpan(where)} | ${escapeMarkdown(conditionText(group.conditions)) || '—'} |`,
-      );
-    }
-    lines.push('');
-  }
+  if (result.groups.length > 0) lines.push(...accessTableMarkdown(result.groups), '');
   if (result.trust.length > 0)
     lines.push(
       '**Trust**',

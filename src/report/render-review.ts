@@ -10,7 +10,7 @@ import { EXPECTATION_FAILED } from '../expect/expectation-failed.js';
 import { rules } from '../rules/index.js';
 import { toJsonReport } from './render-json.js';
 import { codeSpan, escapeMarkdown } from './render-markdown.js';
-import { actionsText, diffToJson, removedRows, rowText } from './render-diff.js';
+import { accessTableMarkdown, diffToJson, removedRows, rowText } from './render-diff.js';
 import { toSarifLog } from './render-sarif.js';
 import { summarize } from './summarize.js';
 import { printable, renderFindingBlocks } from './render-text.js';
@@ -227,20 +227,7 @@ export function renderReviewMarkdown(review: Review): string {
     }
     const accessGroups = stack.diff?.groups.filter((g) => g.kind !== 'trust') ?? [];
     if (stack.diff !== undefined && accessGroups.length + stack.diff.trust.length > 0) {
-      if (accessGroups.length > 0)
-        lines.push('| | Principal | Actions | Resource | Conditions |', '| --- | --- | --- | --- | --- |');
-      for (const group of accessGroups) {
-        const where = group.notResource
-          ? `every resource except ${group.notResource.join(', ')}`
-          : group.resource;
-        const conditions = group.conditions
-          .map((c) => `${c.operator} ${c.key} = ${c.values.join(' | ')}`)
-          .join(' and ');
-        lines.push(
-          `| ${group.certainty === 'added' ? '+' : '?'} | ${codeSpan(group.attachedTo)} | ${escapeMarkdown(actionsText(group.actions))} | ${codeSpan(where)} | ${escapeMarkdown(conditions) || '—'} |`,
-        );
-      }
-      lines.push('');
+      lines.push(...accessTableMarkdown(accessGroups), '');
       for (const change of stack.diff.trust) lines.push(`- **trust:** ${escapeMarkdown(change.message)}`);
       if (stack.diff.trust.length > 0) lines.push('');
     } else if (stack.diff !== undefined) {

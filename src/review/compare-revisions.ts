@@ -5,9 +5,9 @@
  */
 import { diff } from '../diff/index.js';
 import type { PolicyDiff, PolicySetEntry, TrustChange } from '../diff/types.js';
-import type { PolicySource } from '../extract/types.js';
+import { principalOf, type PolicySource } from '../extract/types.js';
 import { parsePolicy } from '../policy/parse-policy.js';
-import { actionsText } from '../report/render-diff.js';
+import { actionsText, conditionText, resourceText } from '../report/render-diff.js';
 import { lintSources } from '../rules/lint.js';
 import type { Finding, Rule, RuleSettings, Severity } from '../rules/types.js';
 
@@ -117,7 +117,7 @@ export function policySet(sources: readonly PolicySource[]): PolicySetEntry[] {
     // Malformed policies are findings (malformed-policy); the diff compares what AWS would accept.
     if (!parsed.ok) continue;
     entries.push({
-      principal: source.principal ?? source.address,
+      principal: principalOf(source),
       kind: source.kind,
       policy: parsed.policy,
       source: source.id,
@@ -153,14 +153,9 @@ function changeFindings(
       (grant?.source === undefined ? undefined : byId.get(grant.source)) ??
       ownerSource(group.attachedTo, head);
     if (source === undefined) continue;
-    const where = group.notResource
-      ? `every resource except ${group.notResource.join(', ')}`
-      : group.resource;
+    const where = resourceText(group);
     const who = group.kind === 'resource' ? ` to ${group.principal}` : '';
-    const when =
-      group.conditions.length > 0
-        ? ` when ${group.conditions.map((c) => `${c.operator} ${c.key} = ${c.values.join(' | ')}`).join(' and ')}`
-        : '';
+    const when = group.conditions.length > 0 ? ` when ${conditionText(group.conditions)}` : '';
     const prefix = group.certainty === 'added' ? '+' : 'possibly +';
     const why = group.certainty === 'possible' && group.why.length > 0 ? ` (${group.why.join('; ')})` : '';
     findings.push({
@@ -177,11 +172,10 @@ function changeFindings(
 
 function trustSource(change: TrustChange, head: readonly PolicySource[]): PolicySource | undefined {
   return (
-    head.find((s) => s.kind === 'trust' && (s.principal ?? s.address) === change.role) ??
-    ownerSource(change.role, head)
+    head.find((s) => s.kind === 'trust' && principalOf(s) === change.role) ?? ownerSource(change.role, head)
   );
 }
 
 function ownerSource(principal: string, head: readonly PolicySource[]): PolicySource | undefined {
-  return head.find((s) => (s.principal ?? s.address) === principal);
+  return head.find((s) => principalOf(s) === principal);
 }

@@ -22,7 +22,7 @@ import { defaultConfig } from '../config/defaults.js';
 import type { IamGateConfig } from '../config/schema.js';
 import { EXPECTATION_FAILED } from '../expect/expectation-failed.js';
 import { evaluateExpectations, type ExpectationResult } from '../expect/evaluate-expectations.js';
-import type { PolicySource } from '../extract/types.js';
+import { principalOf, type PolicySource } from '../extract/types.js';
 import { ruleIds, rules } from '../rules/index.js';
 import type { Finding } from '../rules/types.js';
 import { discoverStacks, projectDirs, type Discovery } from '../stacks/discover-stacks.js';
@@ -465,7 +465,7 @@ function evaluateReviewExpectations(
   lines: readonly (number | undefined)[] | undefined,
 ): ExpectationResult[] {
   if (config.expect.length === 0) return [];
-  const principals = new Set(headSources.map((source) => source.principal ?? source.address));
+  const principals = new Set(headSources.map(principalOf));
   const results = evaluateExpectations(config.expect, headSources, {
     configFile: file,
     ...(lines ? { lines } : {}),

@@ -7,6 +7,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, symlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { ancestorDirs, ROOT } from '../stacks/repo-path.js';
 import { exportCommit } from './git.js';
 
 /**
@@ -21,11 +22,9 @@ export async function stageRevision(
   stackDirs: readonly string[],
 ): Promise<void> {
   await exportCommit(repo, commit, dir);
-  const folders = new Set<string>(['.']);
-  for (const stackDir of stackDirs) {
-    for (let folder = stackDir; folder !== '.' && folder !== ''; folder = parentOf(folder))
-      folders.add(folder);
-  }
+  const folders = new Set<string>([ROOT]);
+  for (const stackDir of stackDirs)
+    for (const folder of [stackDir, ...ancestorDirs(stackDir)]) folders.add(folder);
   for (const folder of folders) {
     const installed = join(repo, folder, 'node_modules');
     if (existsSync(installed)) await linkInto(installed, join(dir, folder, 'node_modules'));
@@ -34,11 +33,6 @@ export async function stageRevision(
     const above = closestAbove(repo);
     if (above !== undefined) await linkInto(above, join(dir, 'node_modules'));
   }
-}
-
-function parentOf(path: string): string {
-  const slash = path.lastIndexOf('/');
-  return slash === -1 ? '.' : path.slice(0, slash);
 }
 
 /** The `node_modules` Node.js would find walking up from the folder above `repo`. */
