@@ -6,7 +6,7 @@
  * `{path, message}`. Reading the file and pointing at lines is `load-config.ts`'s job.
  */
 import { z } from 'zod';
-import { editDistance } from '../catalog/edit-distance.js';
+import { closestMatch } from '../util/closest-match.js';
 import type { PolicyKind } from '../policy/types.js';
 import type { Severity } from '../rules/types.js';
 
@@ -184,30 +184,6 @@ export function formatConfigPath(path: readonly (string | number)[]): string {
 export function formatConfigProblem(problem: ConfigProblem): string {
   const path = formatConfigPath(problem.path);
   return path === '' ? problem.message : `${path}: ${problem.message}`;
-}
-
-/**
- * The closest candidate within a typo's reach, compared case-insensitively, or the only candidate
- * that the value abbreviates (`warn` -> `warning`).
- */
-export function closestMatch(value: string, candidates: readonly string[]): string | undefined {
-  const wanted = value.toLowerCase();
-  if (wanted.length >= 3) {
-    const extended = candidates.filter((candidate) => candidate.toLowerCase().startsWith(wanted));
-    if (extended.length === 1) return extended[0];
-  }
-  // One edit per three characters: `resaon` -> `reason`, but `foo` suggests nothing.
-  const max = Math.max(1, Math.floor(wanted.length / 3));
-  let best: string | undefined;
-  let bestDistance = max + 1;
-  for (const candidate of candidates) {
-    const distance = editDistance(wanted, candidate.toLowerCase(), max);
-    if (distance < bestDistance) {
-      best = candidate;
-      bestDistance = distance;
-    }
-  }
-  return best;
 }
 
 function describeValue(value: unknown): string {

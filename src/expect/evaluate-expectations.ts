@@ -10,7 +10,8 @@
  * principal is unknown) fails too, saying why: passing it silently would be the one wrong answer.
  */
 import { principalOf, type PolicySource } from '../extract/types.js';
-import { closestMatch, type Expectation } from '../config/schema.js';
+import type { Expectation } from '../config/schema.js';
+import { closestMatch } from '../util/closest-match.js';
 import { parsePolicy } from '../policy/parse-policy.js';
 import type { PolicyDocument } from '../policy/types.js';
 import type { Finding } from '../rules/types.js';

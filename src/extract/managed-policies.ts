@@ -1,11 +1,11 @@
 /**
  * AWS managed policies (`arn:aws:iam::aws:policy/AdministratorAccess`) attached to a role, user or
  * group: their documents are not in the template or program, but they are in the precompiled
- * `data/managed-policies.json` (see scripts/build-managed-policies.ts), so an attachment is linted
+ * `data/managed-policies.data` (see scripts/build-managed-policies.ts), so an attachment is linted
  * and diffed like an inline policy. Extractors record attachments as sources carrying
  * `managedPolicyArn` and no document; `resolveManagedPolicies` fills the documents in.
  */
-import { readFileSync } from 'node:fs';
+import { openSync, readFileSync, readSync } from 'node:fs';
 import type { PolicySource } from './types.js';
 
 /**
@@ -18,18 +18,27 @@ export function awsManagedPolicyName(arn: string): string | undefined {
   return match?.[1];
 }
 
-let documents: Record<string, unknown> | undefined;
-
-function managedPolicyDocuments(): Record<string, unknown> {
-  documents ??= JSON.parse(
-    readFileSync(new URL('../../data/managed-policies.json', import.meta.url), 'utf8'),
-  ) as Record<string, unknown>;
-  return documents;
-}
+/** Where each policy's document lies in the data file: `[offset, length]` in bytes, by name. */
+let index: Record<string, [number, number]> | undefined;
+let dataFile: number | undefined;
+const documents = new Map<string, unknown>();
 
 /** The current document of an AWS managed policy by name, or undefined when AWS has none by that name. */
 export function managedPolicyDocument(name: string): unknown {
-  return Object.hasOwn(managedPolicyDocuments(), name) ? managedPolicyDocuments()[name] : undefined;
+  index ??= JSON.parse(
+    readFileSync(new URL('../../data/managed-policies.index.json', import.meta.url), 'utf8'),
+  ) as Record<string, [number, number]>;
+  if (!Object.hasOwn(index, name)) return undefined;
+  let document = documents.get(name);
+  if (document === undefined) {
+    const [offset, length] = index[name] as [number, number];
+    dataFile ??= openSync(new URL('../../data/managed-policies.data', import.meta.url), 'r');
+    const bytes = Buffer.alloc(length);
+    readSync(dataFile, bytes, 0, length, offset);
+    document = JSON.parse(bytes.toString('utf8')) as unknown;
+    documents.set(name, document);
+  }
+  return document;
 }
 
 /**

@@ -35,15 +35,48 @@ export async function git(repo: string, args: readonly string[]): Promise<string
   }
 }
 
-/** The top folder of the work tree holding `dir`. */
-export async function repositoryRoot(dir: string): Promise<string> {
-  return (await git(dir, ['rev-parse', '--show-toplevel'])).trim();
-}
-
 /** The full commit id a ref names, or a GitError saying the ref is unknown. */
 export async function resolveCommit(repo: string, ref: string): Promise<string> {
   if (ref.startsWith('-')) throw new GitError(['rev-parse', ref], `not a revision: ${ref}`);
   return (await git(repo, ['rev-parse', '--verify', '--end-of-options', `${ref}^{commit}`])).trim();
+}
+
+/** The work tree's top folder and the commit `ref` names, from one git process. */
+export async function locateRepository(dir: string, ref: string): Promise<{ root: string; commit: string }> {
+  if (ref.startsWith('-')) throw new GitError(['rev-parse', ref], `not a revision: ${ref}`);
+  const out = await git(dir, [
+    'rev-parse',
+    '--show-toplevel',
+    '--verify',
+    '--end-of-options',
+    `${ref}^{commit}`,
+  ]);
+  const [root, commit] = out.split('\n');
+  if (root === undefined || commit === undefined || commit === '')
+    throw new GitError(['rev-parse', ref], `unexpected answer: ${out}`);
+  return { root, commit };
+}
+
+/**
+ * Whether the working copy holds exactly `commit`: HEAD is that commit, no tracked file differs
+ * from it and no untracked file sits beside it (ignored files such as node_modules do not count).
+ * `--no-optional-locks`: a review only reads; it must not take the index lock from the user's git.
+ */
+export async function workingCopyIs(repo: string, commit: string): Promise<boolean> {
+  const out = await git(repo, [
+    '--no-optional-locks',
+    'status',
+    '--porcelain=v2',
+    '--branch',
+    '--untracked-files=normal',
+    '-z',
+  ]);
+  let checkedOut: string | undefined;
+  for (const entry of out.split('\0')) {
+    if (entry.startsWith('# branch.oid ')) checkedOut = entry.slice('# branch.oid '.length);
+    else if (entry !== '' && !entry.startsWith('# ')) return false;
+  }
+  return checkedOut === commit;
 }
 
 /** The root tree of a commit: equal trees synthesize equally, which is what the cache keys on. */
@@ -82,15 +115,6 @@ export async function defaultBase(
 export async function changedFiles(repo: string, base: string, head: string): Promise<string[]> {
   const out = await git(repo, ['diff', '--name-only', '--no-renames', '-z', base, head, '--']);
   return out.split('\0').filter((path) => path !== '');
-}
-
-/** One file of a commit, or undefined when the commit has no such file. */
-export async function readFileAt(repo: string, commit: string, path: string): Promise<string | undefined> {
-  try {
-    return await git(repo, ['show', `${commit}:${path}`]);
-  } catch {
-    return undefined;
-  }
 }
 
 /**

@@ -17,7 +17,6 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { applyConfig, isBlocking, ruleSettings, type ConfigNote } from '../config/apply-config.js';
 import { loadConfig } from '../config/load-config.js';
-import { parseConfig } from '../config/parse-config.js';
 import { defaultConfig } from '../config/defaults.js';
 import type { IamGateConfig } from '../config/schema.js';
 import { EXPECTATION_FAILED } from '../expect/expectation-failed.js';
@@ -26,7 +25,7 @@ import { principalOf, type PolicySource } from '../extract/types.js';
 import { ruleIds, rules } from '../rules/index.js';
 import type { Finding } from '../rules/types.js';
 import { discoverStacks, projectDirs, type Discovery } from '../stacks/discover-stacks.js';
-import { gitRevisionTree } from '../stacks/git-tree.js';
+import { gitRevisionTree, type GitRevisionTree } from '../stacks/git-tree.js';
 import { ancestorDirs, parentDir, toRepoPath } from '../stacks/repo-path.js';
 import { touchedStacks, type TouchedStack } from '../stacks/touched-stacks.js';
 import type { Stack } from '../stacks/types.js';
@@ -34,7 +33,7 @@ import { localRunner, type Runner } from '../synth/runner.js';
 import { compareText } from '../util/compare-text.js';
 import { packageVersion } from '../version.js';
 import { CHANGE_RULES, compareRevisions, type RevisionComparison } from './compare-revisions.js';
-import { changedFiles, defaultBase, readFileAt, repositoryRoot, resolveCommit, treeOf } from './git.js';
+import { changedFiles, defaultBase, locateRepository, resolveCommit, workingCopyIs } from './git.js';
 import { stageRevision } from './stage-revision.js';
 import {
   directoryCache,
@@ -83,8 +82,7 @@ export class ReviewError extends Error {
 }
 
 export async function runReview(options: ReviewOptions): Promise<Review> {
-  const root = await repositoryRoot(options.repo);
-  const headCommit = await resolveCommit(root, options.head ?? 'HEAD');
+  const { root, commit: headCommit } = await locateRepository(options.repo, options.head ?? 'HEAD');
   const inferred = options.base === undefined ? await defaultBase(root, headCommit) : undefined;
   const baseCommit = options.base !== undefined ? await resolveCommit(root, options.base) : inferred?.commit;
   if (baseCommit === undefined) {
@@ -96,16 +94,19 @@ export async function runReview(options: ReviewOptions): Promise<Review> {
   };
   const head: Revision = { ref: options.head ?? 'HEAD', commit: headCommit };
 
-  const config = await reviewConfig(root, baseCommit, options.configPath);
-  const policyGlobs = config.config.policies.map((entry) => entry.path);
-
   const [baseTree, headTree] = await Promise.all([
     gitRevisionTree(root, baseCommit),
     gitRevisionTree(root, headCommit),
   ]);
+  // Asked now, while the trees' cat-file processes are open: the synthesis cache keys on them.
+  const rootTrees = Promise.all([baseTree.rootTree(), headTree.rootTree()]);
+  rootTrees.catch(() => undefined);
+  let config: LoadedReviewConfig;
   let discovered: { base: Discovery; head: Discovery };
   let changed: string[];
   try {
+    config = await reviewConfig(root, baseTree, options.configPath);
+    const policyGlobs = config.config.policies.map((entry) => entry.path);
     const [baseStacks, headStacks, files] = await Promise.all([
       discoverStacks(baseTree, { policyGlobs }),
       discoverStacks(headTree, { policyGlobs }),
@@ -120,9 +121,10 @@ export async function runReview(options: ReviewOptions): Promise<Review> {
   }
 
   const warnings: string[] = [];
+  const settings = ruleSettings(config.config);
   let touched: TouchedStack[];
-  let stacks: SynthesizedStack[];
-  const syntheses = new Syntheses(root, base, head, stagedStackDirs(discovered), options);
+  let reviewed: ReviewedStack[];
+  const syntheses = new Syntheses(root, base, head, rootTrees, stagedStackDirs(discovered), options);
   try {
     // The import scan (TypeScript's parser) takes a second or more; the stacks the change certainly
     // touches need no scan to know it, so they synthesize meanwhile.
@@ -136,13 +138,11 @@ export async function runReview(options: ReviewOptions): Promise<Review> {
       headTree.close();
     }
     for (const entry of touched) syntheses.start(entry);
-    stacks = await syntheses.results(touched);
+    // Each stack is compared as soon as its revisions are in, while slower stacks still synthesize.
+    reviewed = await syntheses.results(touched, (entry) => compareStack(entry, settings));
   } finally {
     await syntheses.close();
   }
-
-  const settings = ruleSettings(config.config);
-  const reviewed: ReviewedStack[] = stacks.map((entry) => compareStack(entry, settings));
 
   const headSources = reviewed.flatMap((stack) => (stack.head?.ok ? stack.head.sources : []));
   const expectations = evaluateReviewExpectations(config.config, headSources, config.file, config.lines);
@@ -198,7 +198,7 @@ interface LoadedReviewConfig {
 
 async function reviewConfig(
   root: string,
-  baseCommit: string,
+  baseTree: GitRevisionTree,
   configPath?: string,
 ): Promise<LoadedReviewConfig> {
   if (configPath !== undefined) {
@@ -212,8 +212,10 @@ async function reviewConfig(
     };
   }
   for (const file of ['.github/iam-gate.yml', '.github/iam-gate.yaml']) {
-    const text = await readFileAt(root, baseCommit, file);
+    const text = await baseTree.readText(file);
     if (text === undefined) continue;
+    // yaml and zod load only for a file to parse, as in loadConfig (zod alone is ~35 ms).
+    const { parseConfig } = await import('../config/parse-config.js');
     const parsed = parseConfig(text, `${file} (at base)`, REVIEW_FINDING_IDS);
     if (!parsed.ok)
       throw new ReviewError(`invalid configuration:\n${parsed.errors.map((e) => `  ${e}`).join('\n')}`);
@@ -238,12 +240,14 @@ function sidesOf(change: TouchedStack['change']): Side[] {
 /**
  * The stack syntheses of one review. Jobs can start before the list of touched stacks is final
  * (see certainlyTouched); `results` then picks up the ones already under way. A revision is put on
- * disk only when a synthesis needs it: a base whose results are all cached is never exported.
+ * disk only when a synthesis needs it: a base whose results are all cached is never exported, and
+ * head is synthesized where it already is when the working copy holds exactly head (a CI checkout).
  */
 class Syntheses {
   private readonly workDir = mkdtemp(join(tmpdir(), 'iam-gate-review-'));
   private readonly trees: Promise<Record<Side, string>>;
-  private readonly staged = new Map<Side, Promise<void>>();
+  /** Per revision, the folder holding its files once they are on disk. */
+  private readonly staged = new Map<Side, Promise<string>>();
   private readonly jobs = new Map<string, { stack: Stack; result: Promise<StackSynthesis> }>();
   private readonly slot: <T>(task: () => Promise<T>) => Promise<T>;
   private readonly cache: SynthCache | undefined;
@@ -253,12 +257,11 @@ class Syntheses {
     private readonly root: string,
     private readonly base: Revision,
     private readonly head: Revision,
+    rootTrees: Promise<[base: string, head: string]>,
     private readonly stackDirs: readonly string[],
     private readonly options: ReviewOptions,
   ) {
-    this.trees = Promise.all([treeOf(root, base.commit), treeOf(root, head.commit)]).then(
-      ([baseTree, headTree]) => ({ base: baseTree, head: headTree }),
-    );
+    this.trees = rootTrees.then(([baseTree, headTree]) => ({ base: baseTree, head: headTree }));
     // Settled here and awaited where used: a git failure surfaces in `results`, not as unhandled.
     this.trees.catch(() => undefined);
     this.workDir.catch(() => undefined);
@@ -280,15 +283,18 @@ class Syntheses {
     }
   }
 
-  /** Every touched stack's results, once all have finished; one failing never stops the others. */
-  async results(touched: readonly TouchedStack[]): Promise<SynthesizedStack[]> {
-    const pending = touched.map(async (entry): Promise<SynthesizedStack> => {
+  /**
+   * Every touched stack's results passed through `then` as soon as that stack's syntheses are done,
+   * in the order of `touched`, once all have finished; one failing never stops the others.
+   */
+  async results<T>(touched: readonly TouchedStack[], then: (stack: SynthesizedStack) => T): Promise<T[]> {
+    const pending = touched.map(async (entry): Promise<T> => {
       const slot: SynthesizedStack = { touched: entry };
       for (const side of sidesOf(entry.change)) {
         const job = this.jobs.get(`${side}\0${entry.stack.projectFile}`);
         if (job !== undefined) slot[side] = await job.result;
       }
-      return slot;
+      return then(slot);
     });
     const settled = await Promise.allSettled(pending);
     const errors = settled.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason] : []));
@@ -297,7 +303,7 @@ class Syntheses {
       await Promise.all([this.workDir, this.trees, ...this.staged.values()]);
       throw new AggregateError(errors, 'stack synthesis failed');
     }
-    return settled.map((outcome) => (outcome as PromiseFulfilledResult<SynthesizedStack>).value);
+    return settled.map((outcome) => (outcome as PromiseFulfilledResult<T>).value);
   }
 
   /** Waits for every job, wanted or not, then removes the scratch folders. */
@@ -339,11 +345,19 @@ class Syntheses {
     return result;
   }
 
-  private stage(side: Side, workDir: string): Promise<void> {
+  private stage(side: Side, workDir: string): Promise<string> {
     let staged = this.staged.get(side);
     if (staged === undefined) {
       const commit = side === 'base' ? this.base.commit : this.head.commit;
-      staged = stageRevision(this.root, commit, join(workDir, side), this.stackDirs);
+      const exported = join(workDir, side);
+      // The checkout a CI job made, or a developer's clean working copy: exporting it again would
+      // cost a copy of the repository, and tsx's transform cache (keyed by path) would miss.
+      const inPlace = side === 'head' ? workingCopyIs(this.root, commit) : Promise.resolve(false);
+      staged = inPlace.then(async (here) => {
+        if (here) return this.root;
+        await stageRevision(this.root, commit, exported, this.stackDirs);
+        return exported;
+      });
       this.staged.set(side, staged);
     }
     return staged;

@@ -85,10 +85,11 @@ export interface SynthesizeOptions {
   /** The result's key (see synthCacheKey); unset to always synthesize. A review caches both revisions. */
   cacheKey?: string;
   /**
-   * Runs before synthesizing, not on a cache hit: what the synthesis needs on disk (the revision's
-   * files). Its failure is the caller's, so it is thrown, not reported as the stack's.
+   * Runs before synthesizing, not on a cache hit: puts what the synthesis needs on disk (the
+   * revision's files) and answers the folder that holds them, the context's `root` from then on.
+   * Its failure is the caller's, so it is thrown, not reported as the stack's.
    */
-  prepare?: () => Promise<void>;
+  prepare?: () => Promise<string>;
 }
 
 export type StackSynthesis = SynthResult & { cached: boolean };
@@ -104,7 +105,7 @@ export async function synthesizeStack(
     if (hit?.ok === true)
       return { ...hit, stack, sources: resolveManagedPolicies(hit.sources), cached: true };
   }
-  await options.prepare?.();
+  if (options.prepare !== undefined) context = { ...context, root: await options.prepare() };
   let result: SynthResult;
   try {
     result = await SYNTHESIZERS[stack.kind](stack, context);

@@ -13,12 +13,17 @@ const execFileAsync = promisify(execFile);
 export interface GitRevisionTree extends RepoTree {
   /** The commit the revision resolved to. */
   readonly commit: string;
+  /** The commit's root tree: equal trees hold equal files, which is what synthesis caches key on. */
+  rootTree(): Promise<string>;
   /** Ends the `git cat-file` process that serves reads; reads after this fail. */
   close(): void;
 }
 
 /** Listing a large monorepo's tree is a few MiB of paths; the default 1 MiB buffer is not enough. */
 const MAX_LISTING_BYTES = 256 * 2 ** 20;
+
+/** A full commit id: a caller that resolved its revisions already saves a git process per tree. */
+const COMMIT_ID = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
 
 /**
  * The files of `revision` (any commit-ish: `main`, `HEAD~1`, a sha) in the repository at `repoDir`.
@@ -27,15 +32,24 @@ const MAX_LISTING_BYTES = 256 * 2 ** 20;
 export async function gitRevisionTree(repoDir: string, revision: string): Promise<GitRevisionTree> {
   const git = (args: string[]) =>
     execFileAsync('git', ['-C', repoDir, ...args], { maxBuffer: MAX_LISTING_BYTES, encoding: 'utf8' });
-  let commit: string;
-  try {
-    commit = (
-      await git(['rev-parse', '--verify', '--quiet', '--end-of-options', `${revision}^{commit}`])
-    ).stdout.trim();
-  } catch {
-    throw new Error(`${revision} is not a commit in the git repository at ${repoDir}`);
+  const notACommit = () => new Error(`${revision} is not a commit in the git repository at ${repoDir}`);
+  let commit = revision;
+  if (!COMMIT_ID.test(revision)) {
+    try {
+      commit = (
+        await git(['rev-parse', '--verify', '--quiet', '--end-of-options', `${revision}^{commit}`])
+      ).stdout.trim();
+    } catch {
+      throw notACommit();
+    }
   }
-  const listing = (await git(['ls-tree', '-r', '-z', '--full-tree', commit])).stdout;
+  let listing: string;
+  try {
+    listing = (await git(['ls-tree', '-r', '-z', '--full-tree', commit])).stdout;
+  } catch {
+    // A full id skipped rev-parse: one naming no object, or a blob, fails here.
+    throw notACommit();
+  }
   const objects = new Map<string, string>();
   for (const entry of listing.split('\0')) {
     // `<mode> <type> <object>\t<path>`; paths may hold spaces but not tabs before the first one.
@@ -48,8 +62,18 @@ export async function gitRevisionTree(repoDir: string, revision: string): Promis
   const files = [...objects.keys()].sort(compareText);
   const reader = new CatFileReader(repoDir);
   const texts = new Map<string, Promise<string | undefined>>();
+  let rootTree: Promise<string> | undefined;
   return {
     commit,
+    rootTree() {
+      // The commit object starts `tree <id>`; read through the open cat-file, not a new process.
+      rootTree ??= reader.read(commit).then((bytes) => {
+        const tree = /^tree ([0-9a-f]+)\n/.exec(bytes.toString('utf8'))?.[1];
+        if (tree === undefined) throw notACommit();
+        return tree;
+      });
+      return rootTree;
+    },
     files,
     readText(path) {
       const object = objects.get(path);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { closestMatch } from '../../src/util/closest-match.js';
 import {
-  closestMatch,
   defaultConfig,
   formatConfigPath,
   iamGateConfigSchema,

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runReview, type ReviewProgress } from '../../src/review/review.js';
+import { localRunner, type Runner } from '../../src/synth/runner.js';
 import { git, json, writeFiles } from '../stacks/temp-repo.js';
 
 const CONFIG = 'policies:\n  - path: policies/*.json\n';
@@ -260,6 +261,65 @@ describe('runReview', () => {
     });
     expect(review.verdict).toBe('fail');
     expect(review.reasons).toContain('1 expectations failed');
+  });
+
+  describe('where head is synthesized', () => {
+    const jobsRepo = () =>
+      repoWith(
+        {
+          'jobs/cdktf.json': json({ language: 'typescript', app: 'node main.js' }),
+          'jobs/main.js': cdktfApp(['sqs:SendMessage']),
+        },
+        { 'jobs/main.js': cdktfApp(['sqs:SendMessage', 'sqs:DeleteMessage']) },
+      );
+    /** The real runner, noting the folder each program ran in. */
+    const recordingRunner = (folders: string[]): Runner => ({
+      name: 'recording',
+      run(request) {
+        folders.push(request.cwd);
+        return localRunner.run(request);
+      },
+    });
+
+    it('in the working copy when it holds exactly head (a CI checkout), base in a scratch export', async () => {
+      const repo = await jobsRepo();
+      const folders: string[] = [];
+      const review = await runReview({ repo: repo.dir, cacheDir: false, runner: recordingRunner(folders) });
+      const root = git(repo.dir, 'rev-parse', '--show-toplevel');
+      expect(folders.filter((folder) => folder === join(root, 'jobs'))).toHaveLength(1);
+      expect(folders.filter((folder) => !folder.startsWith(root))).toHaveLength(1);
+      expect(review.stacks[0]?.diff?.added.map((g) => g.action)).toEqual(['sqs:DeleteMessage']);
+    });
+
+    it.each([
+      ['an uncommitted edit', 'jobs/main.js'],
+      ['an untracked file', 'jobs/notes.js'],
+    ])('from the commit, not the working copy, when the working copy has %s', async (_, file) => {
+      const repo = await jobsRepo();
+      await writeFiles(repo.dir, { [file]: cdktfApp(['sqs:*']) });
+      const folders: string[] = [];
+      const review = await runReview({ repo: repo.dir, cacheDir: false, runner: recordingRunner(folders) });
+      const root = git(repo.dir, 'rev-parse', '--show-toplevel');
+      expect(folders.some((folder) => folder.startsWith(root))).toBe(false);
+      expect(review.stacks[0]?.diff?.added.map((g) => g.action)).toEqual(['sqs:DeleteMessage']);
+    });
+
+    it('from the commit when another commit is checked out', async () => {
+      const repo = await jobsRepo();
+      git(repo.dir, 'checkout', '--quiet', 'main');
+      const folders: string[] = [];
+      const review = await runReview({
+        repo: repo.dir,
+        base: repo.base,
+        head: repo.head,
+        cacheDir: false,
+        runner: recordingRunner(folders),
+      });
+      expect(folders).toHaveLength(2);
+      const root = git(repo.dir, 'rev-parse', '--show-toplevel');
+      expect(folders.some((folder) => folder.startsWith(root))).toBe(false);
+      expect(review.stacks[0]?.diff?.added.map((g) => g.action)).toEqual(['sqs:DeleteMessage']);
+    });
   });
 
   it('names an unknown base plainly', async () => {

@@ -104,5 +104,17 @@ describe('touchedStacks on a real git repository, base vs head', () => {
 
   it('fails clearly for a revision that does not exist', async () => {
     await expect(gitRevisionTree(root, 'no-such-branch')).rejects.toThrow(/no-such-branch/);
+    // A full id is taken as resolved (no rev-parse); one naming nothing still fails clearly.
+    const unknown = 'f'.repeat(40);
+    await expect(gitRevisionTree(root, unknown)).rejects.toThrow(new RegExp(`${unknown} is not a commit`));
+  });
+
+  it('names the root tree of the commit, the key of the synthesis cache', async () => {
+    const byId = await gitRevisionTree(root, head);
+    const byRef = await gitRevisionTree(root, 'HEAD');
+    trees.push(byId, byRef);
+    expect(byId.commit).toBe(head);
+    expect(await byId.rootTree()).toBe(git(root, 'rev-parse', `${head}^{tree}`));
+    expect(await byRef.rootTree()).toBe(await byId.rootTree());
   });
 });
