@@ -1,6 +1,7 @@
 /**
  * Prints one plain closing line, `N passed, N failed`, after vitest's own summary, so that CI logs
- * state the count in a form any tool can read.
+ * state the count in a form any tool can read. A failed file or suite whose tests never ran (an
+ * error in a `beforeAll`, an import that throws) counts as a failure, not as skipped tests.
  */
 import type { Reporter, TestModule } from 'vitest/node';
 
@@ -15,6 +16,13 @@ export default class SummaryReporter implements Reporter {
         if (state === 'passed') passed++;
         else if (state === 'failed') failed++;
         else skipped++;
+      }
+      // A file or suite that failed with nothing inside it failed: its own error (a hook, an import).
+      for (const group of [module, ...module.children.allSuites()]) {
+        const failedInside =
+          [...group.children.allTests('failed')].length +
+          [...group.children.allSuites()].filter((suite) => suite.state() === 'failed').length;
+        if (group.state() === 'failed' && failedInside === 0) failed++;
       }
     }
     process.stdout.write(

@@ -11,6 +11,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { DEPENDENCY_SOURCE_MAPS_FILE_NAME } from '../dependency-source-maps.js';
 
 export const PRELOAD_FILE_NAME = 'iam-gate-record-construct-traces.cjs';
 
@@ -57,7 +58,8 @@ function patch(constructs) {
           !line.includes('/node_modules/') &&
           !line.includes('(node:') &&
           !line.startsWith('node:') &&
-          !line.includes(${JSON.stringify(PRELOAD_FILE_NAME)}),
+          !line.includes(${JSON.stringify(PRELOAD_FILE_NAME)}) &&
+          !line.includes(${JSON.stringify(DEPENDENCY_SOURCE_MAPS_FILE_NAME)}),
       )
       .slice(0, ${KEPT_FRAMES});
   }

@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { PolicySource } from '../../extract/types.js';
 import { entryLocation, readContextFile, repositoryRoots, underStack } from '../cdk/app-project.js';
 import { runApp } from '../cdk/run-app.js';
+import { writeDependencySourceMapsPreload } from '../dependency-source-maps.js';
 import { synthesisClock, type Synthesizer } from '../types.js';
 import { readCdktfManifest, readCdktfStack } from './read-cdktf-output.js';
 import { writeTracePreload } from './record-construct-traces.js';
@@ -32,7 +33,7 @@ export const synthesizeCdktf: Synthesizer = async (stack, context) => {
         ? { CDKTF_CONTEXT_JSON: JSON.stringify(projectContext) }
         : {}),
     },
-    nodeOptions: ['--require', preload],
+    nodeOptions: ['--require', await writeDependencySourceMapsPreload(context.workDir), '--require', preload],
   });
   if (!run.ok) return failed(run.error, run.output);
 

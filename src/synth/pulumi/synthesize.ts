@@ -8,6 +8,7 @@ import { mkdir, mkdtemp, readFile, realpath } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { writeDependencySourceMapsPreload } from '../dependency-source-maps.js';
 import { DEFAULT_LIMITS } from '../runner.js';
 import { synthesisClock, type Synthesizer } from '../types.js';
 import { parsePulumiProject, programEntry, stackConfig } from './project.js';
@@ -52,11 +53,14 @@ export const synthesizePulumi: Synthesizer = async (stack, context) => {
   if (!entry.ok) return failed(`${stack.projectFile}: ${entry.message}`);
 
   await mkdir(context.workDir, { recursive: true });
-  const snapshotFile = join(await mkdtemp(join(context.workDir, 'pulumi-')), 'snapshot.json');
+  const scratch = await mkdtemp(join(context.workDir, 'pulumi-'));
+  const snapshotFile = join(scratch, 'snapshot.json');
   const loader = typeScriptLoader();
   const run = await context.runner.run({
     command: process.execPath,
     args: [
+      '--require',
+      await writeDependencySourceMapsPreload(scratch),
       ...(loader ? ['--import', loader] : []),
       HOST,
       snapshotFile,
