@@ -14,6 +14,7 @@ import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type * as PulumiModule from '@pulumi/pulumi';
+import { deferPulumiSdkModules } from './defer-sdk-modules.js';
 import { answerInvoke, GET_POLICY_DOCUMENT, type InvokeSettings, knownInvoke } from './invokes.js';
 import { droppedPaths } from './json-loss.js';
 import {
@@ -102,6 +103,7 @@ class Host {
     private readonly moduleKind: 'cjs' | 'esm',
   ) {
     this.requireFromProgram = createRequire(entry);
+    deferPulumiSdkModules();
     try {
       // The program's own copy: mocks set on any other copy would not reach the program's resources.
       this.pulumi = this.requireFromProgram('@pulumi/pulumi') as Pulumi;

@@ -517,3 +517,31 @@ describe('projects that cannot run', () => {
     expect(result.error).toBe('cannot read app/Pulumi.prod.yaml');
   });
 });
+
+describe('a program that turns a function into Lambda code', () => {
+  // The SDK serializes the callback with TypeScript's parser and finds its packages with Arborist,
+  // two modules the host hands the SDK only when it first uses them (defer-sdk-modules.ts).
+  it('is synthesized, its role and the policy attached to it read', async () => {
+    const root = await program(
+      [
+        "import * as aws from '@pulumi/aws';",
+        "const bucket = new aws.s3.Bucket('reports');",
+        "const fn = new aws.lambda.CallbackFunction('summarize', {",
+        '  callback: async (event: { key: string }) => ({ key: event.key, bucket: bucket.bucket.get() }),',
+        "  policies: ['arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess'],",
+        '});',
+        'export const name = fn.name;',
+        '',
+      ].join('\n'),
+    );
+    const result = succeeded(await synthesizePulumi(pulumiStack('app', 'broken'), await synthContext(root)));
+    const sources = byId(result.sources);
+    expect(source(sources, 'aws:iam/role:Role::summarize.assumeRolePolicy')).toMatchObject({
+      kind: 'trust',
+      document: { Statement: [{ Principal: { Service: 'lambda.amazonaws.com' } }] },
+    });
+    expect(
+      [...sources.values()].find((s) => s.managedPolicyArn?.endsWith('/AmazonS3ReadOnlyAccess'))?.principal,
+    ).toBe('aws:iam/role:Role::summarize');
+  });
+});
