@@ -2,12 +2,11 @@
  * Runs a CDKTF or AWS CDK app (the `app` command of `cdktf.json` / `cdk.json`) through the runner,
  * in the project folder, with only the environment the caller allows plus what the synthesizer sets.
  */
-import { createRequire } from 'node:module';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { Stack } from '../../stacks/types.js';
 import { DEFAULT_LIMITS, type RunRequest, type RunResult } from '../runner.js';
 import type { SynthContext } from '../types.js';
+import { moduleKind, tsxNodeOptions } from '../typescript-loader.js';
 import { type AppLaunch, planAppCommand } from './app-command.js';
 
 export interface AppRunOptions {
@@ -22,11 +21,6 @@ export interface AppRunOptions {
 export type AppRunResult =
   { ok: true; launch: AppLaunch; output: string } | { ok: false; error: string; output: string };
 
-/** Where iam-gate's own tsx lives: the TypeScript loader for apps, so that no `npx` download is needed. */
-function tsxLoaderUrl(): string {
-  return pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-}
-
 /** The runner request for a stack's app: node with tsx for a TypeScript entry, `/bin/sh -c` otherwise. */
 function appRunRequest(
   stack: Stack,
@@ -39,9 +33,10 @@ function appRunRequest(
   const env: Record<string, string> = { ...context.env, ...options.env };
   if (launch.mode === 'typescript') {
     if (launch.tsconfig !== undefined) env.TSX_TSCONFIG_PATH = launch.tsconfig;
+    const kind = moduleKind(path.resolve(cwd, launch.entry));
     return {
       command: process.execPath,
-      args: [...options.nodeOptions, '--import', tsxLoaderUrl(), launch.entry, ...launch.args],
+      args: [...options.nodeOptions, ...tsxNodeOptions(kind), launch.entry, ...launch.args],
       cwd,
       env,
       limits,

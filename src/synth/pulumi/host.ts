@@ -12,6 +12,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type * as PulumiModule from '@pulumi/pulumi';
 import { deferPulumiSdkModules } from './defer-sdk-modules.js';
@@ -383,10 +384,21 @@ function programPosition(request: RegisterRequest): SourcePosition | undefined {
   return undefined;
 }
 
-const HOST_FILE = fileURLToPath(import.meta.url);
+/**
+ * iam-gate's own code (this host, and its TypeScript source when a stack frame is mapped through
+ * dist's source maps): a checkout of iam-gate keeps it in src/ and dist/, an installed one in
+ * node_modules. The host calls the program, so its frames sit under every position.
+ */
+const OWN_CODE = ['src', 'dist'].map(
+  (folder) => join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', folder) + sep,
+);
 
 function isProgramFile(file: string): boolean {
-  return !/[\\/]node_modules[\\/]/.test(file) && file !== HOST_FILE && !file.startsWith('node:');
+  return (
+    !/[\\/]node_modules[\\/]/.test(file) &&
+    !file.startsWith('node:') &&
+    !OWN_CODE.some((folder) => file.startsWith(folder))
+  );
 }
 
 /** The first frame of the current stack in the program: `at new X (/path/file.ts:12:3)` or `at /path/file.ts:12:3`. */

@@ -3,10 +3,11 @@
  * (`Pulumi.<stack>.yaml`) in the form Pulumi's language host hands to a program (`PULUMI_CONFIG`),
  * and the program's entry file.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, extname, join, resolve } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { loadYaml } from '../../util/lazy-yaml.js';
 import { isRecord } from '../../util/is-record.js';
+import { moduleKind, readPackageJson, type ModuleKind } from '../typescript-loader.js';
 import { symbolicConfig } from './snapshot.js';
 
 export interface PulumiProject {
@@ -94,7 +95,7 @@ export interface ProgramEntry {
   /** Absolute path of the file Pulumi would load. */
   file: string;
   /** How Node loads it: `require` (CommonJS) or `import` (ES module). */
-  module: 'cjs' | 'esm';
+  module: ModuleKind;
 }
 
 /**
@@ -139,29 +140,6 @@ function withExtension(path: string): string {
   if (existsSync(path) && !statSync(path).isDirectory()) return path;
   if (existsSync(path)) return folderEntry(path) ?? path;
   return ['.js', '.ts', '.mjs', '.mts', '.cjs', '.cts'].map((ext) => path + ext).find(existsSync) ?? path;
-}
-
-/** ES module by extension, else by the nearest package.json's `type`, as Node decides. */
-function moduleKind(file: string): 'cjs' | 'esm' {
-  const ext = extname(file);
-  if (ext === '.mjs' || ext === '.mts') return 'esm';
-  if (ext === '.cjs' || ext === '.cts') return 'cjs';
-  for (let dir = dirname(file); ; dir = dirname(dir)) {
-    const manifest = readPackageJson(dir);
-    if (manifest) return manifest.type === 'module' ? 'esm' : 'cjs';
-    if (dirname(dir) === dir) return 'cjs';
-  }
-}
-
-function readPackageJson(dir: string): Record<string, unknown> | undefined {
-  const path = join(dir, 'package.json');
-  if (!existsSync(path)) return undefined;
-  try {
-    const value: unknown = JSON.parse(readFileSync(path, 'utf8'));
-    return isRecord(value) ? value : {};
-  } catch {
-    return {};
-  }
 }
 
 function parseYamlObject(text: string): Parsed<Record<string, unknown>> {

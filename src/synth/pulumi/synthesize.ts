@@ -5,11 +5,11 @@
  */
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, realpath } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { dirname, extname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { writeDependencySourceMapsPreload } from '../dependency-source-maps.js';
 import { DEFAULT_LIMITS } from '../runner.js';
+import { tsxNodeOptions } from '../typescript-loader.js';
 import { synthesisClock, type Synthesizer } from '../types.js';
 import { parsePulumiProject, programEntry, stackConfig } from './project.js';
 import { SNAPSHOT_VERSION, type PulumiSnapshot } from './snapshot.js';
@@ -55,13 +55,13 @@ export const synthesizePulumi: Synthesizer = async (stack, context) => {
   await mkdir(context.workDir, { recursive: true });
   const scratch = await mkdtemp(join(context.workDir, 'pulumi-'));
   const snapshotFile = join(scratch, 'snapshot.json');
-  const loader = typeScriptLoader();
   const run = await context.runner.run({
     command: process.execPath,
     args: [
       '--require',
       await writeDependencySourceMapsPreload(scratch),
-      ...(loader ? ['--import', loader] : []),
+      // From source, host.ts itself needs tsx's full loader.
+      ...tsxNodeOptions(HOST.endsWith('.ts') ? 'esm' : entry.value.module),
       HOST,
       snapshotFile,
       project.value.name,
@@ -107,15 +107,6 @@ export const synthesizePulumi: Synthesizer = async (stack, context) => {
  * tsx from iam-gate's own dependencies, so that TypeScript programs run without a build step (and
  * without type checking, which the program's own CI does). Absent: JavaScript programs still run.
  */
-function typeScriptLoader(): string | undefined {
-  try {
-    // tsx's package entry is its `--import` loader.
-    return pathToFileURL(createRequire(THIS_FILE).resolve('tsx')).href;
-  } catch {
-    return undefined;
-  }
-}
-
 async function readText(path: string): Promise<string | undefined> {
   if (!existsSync(path)) return undefined;
   try {

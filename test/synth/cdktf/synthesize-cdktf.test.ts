@@ -289,3 +289,43 @@ describe('synthesizeCdktf on apps that fail', () => {
     }
   });
 });
+
+describe('synthesizeCdktf on an ES module TypeScript app', () => {
+  afterAll(removeScratchDirs);
+
+  // `"type": "module"` and top-level await: only tsx's full loader runs this, not its require hook.
+  it('runs it with the ES module loader and reads its stack', async () => {
+    const root = await writeProject({
+      'app/package.json': '{ "type": "module" }\n',
+      'app/cdktf.json': '{"app": "npx tsx main.ts"}',
+      'app/main.ts': [
+        "import { mkdirSync, writeFileSync } from 'node:fs';",
+        "import { join } from 'node:path';",
+        "const actions: string[] = await Promise.resolve(['sqs:SendMessage']);",
+        "const out: string = join(process.env.CDKTF_OUTDIR ?? '', 'stacks', 'jobs');",
+        'mkdirSync(out, { recursive: true });',
+        "writeFileSync(join(process.env.CDKTF_OUTDIR ?? '', 'manifest.json'), JSON.stringify({",
+        "  version: '0.21.0',",
+        "  stacks: { jobs: { name: 'jobs', synthesizedStackPath: 'stacks/jobs/cdk.tf.json' } },",
+        '}));',
+        "writeFileSync(join(out, 'cdk.tf.json'), JSON.stringify({ resource: { aws_iam_role_policy: { worker: {",
+        "  role: 'worker',",
+        "  policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: actions, Resource: '*' }] }),",
+        '} } } }));',
+        '',
+      ].join('\n'),
+    });
+    const result = succeeded(
+      await synthesizeCdktf(stackAt('cdktf', 'app', 'npx tsx main.ts'), await synthContext(root)),
+    );
+    expect(result.sources.map((s) => [s.address, s.document])).toEqual([
+      [
+        'aws_iam_role_policy.worker',
+        {
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: '*' }],
+        },
+      ],
+    ]);
+  });
+});
