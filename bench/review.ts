@@ -10,7 +10,8 @@
  *                         the Pulumi program under trivial mocks (bench/review-pulumi-program.ts)
  *   head synthesizers     iam-gate's own synthesizers on the head checkout, both stacks at once:
  *                         the programs plus what iam-gate adds to read them (mock host, construct
- *                         traces, extraction)
+ *                         traces, extraction), minus what it saves them (dependencies' source maps,
+ *                         the Pulumi SDK's TypeScript compiler, tsx's ES module loader thread)
  *   review, cold          `iam-gate review --base main --format json`, empty cache
  *   review, base cached   the same, with the cache holding the base revision's results only
  *   review, all cached    the same, nothing to synthesize: what a review costs besides synthesis
@@ -329,11 +330,13 @@ console.log(JSON.stringify({ before: firstStart, synthesis: lastEnd - firstStart
     cpu: median(cpu[of]) / median(cpu[to]),
   });
   const x = (value: number) => `${value.toFixed(2)}x`;
+  // The targets hold against both baselines: the bare programs, and iam-gate's own synthesis of head
+  // alone, which runs the programs more cheaply than bare node does (docs/benchmarks.md).
   for (const [of, to, target] of [
     ['cold', 'bare', 1.5],
     ['cached', 'bare', 1.2],
-    ['cold', 'synthesizers', undefined],
-    ['cached', 'synthesizers', undefined],
+    ['cold', 'synthesizers', 1.5],
+    ['cached', 'synthesizers', 1.2],
   ] as const) {
     const r = ratio(of, to);
     const verdict =
