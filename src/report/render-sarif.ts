@@ -12,7 +12,8 @@ import { REPOSITORY_URL, type ReportEntry, policyLabel, ruleDocsUrl, summarize }
 import type { CheckReport, RuleDescriptor } from './types.js';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
-export const FINGERPRINT_KEY = 'iamGate/v1';
+/** v2: numbers in the message no longer count (see fingerprint). */
+export const FINGERPRINT_KEY = 'iamGate/v2';
 const SRCROOT = '%SRCROOT%';
 
 /** GitHub maps these to its critical/high/medium/low alert severities (>= 9, >= 7, >= 4, > 0). */
@@ -190,11 +191,15 @@ export function renderSarif(report: CheckReport, options: SarifRenderOptions = {
 /**
  * Stable while the finding is: no line numbers (an edit above the policy must not reopen the
  * alert) and no file (GitHub already scopes fingerprints by file). The property tells apart two
- * inline policies of one resource that trip the same rule at the same path.
+ * inline policies of one resource that trip the same rule at the same path; the message tells
+ * apart findings of one rule at one path (two escalation methods of one statement), with its
+ * numbers left out: "covers 63 actions today" becomes 64 when AWS adds one, and a catalog update
+ * must not close every alert and open it again.
  */
 export function fingerprint(finding: Finding): string {
   const { address, property } = finding.source;
-  const identity = JSON.stringify([finding.ruleId, address, property ?? '', finding.path, finding.message]);
+  const message = finding.message.replace(/\d+(?:[.,]\d+)*/g, '#');
+  const identity = JSON.stringify([finding.ruleId, address, property ?? '', finding.path, message]);
   return createHash('sha256').update(identity).digest('hex');
 }
 
