@@ -3,7 +3,8 @@
  * (synthesizers, diff, simulator) only when the command runs, so `check` stays fast to start.
  */
 import { resolve } from 'node:path';
-import { type Command, Option } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { MAX_DEFAULT_CONCURRENCY } from '../review/concurrency.js';
 import type { ReviewProgress } from '../review/types.js';
 import { type CliIo, EXIT_BLOCKING, EXIT_OK, EXIT_USAGE } from './io.js';
 import type { CliContext } from './run-cli.js';
@@ -19,7 +20,7 @@ export interface ReviewCommandOptions {
   config?: string;
   cache: boolean;
   failOnExisting?: boolean;
-  concurrency?: string;
+  concurrency?: number;
   /** Where progress goes; set on a terminal only. */
   progress?: (text: string) => void;
 }
@@ -41,7 +42,7 @@ export async function runReviewCommand(
       ...(options.config === undefined ? {} : { configPath: options.config }),
       ...(options.cache ? {} : { cacheDir: false as const }),
       ...(options.failOnExisting === true ? { failOnExisting: true } : {}),
-      ...(options.concurrency === undefined ? {} : { concurrency: Number(options.concurrency) }),
+      ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
       ...(context.today === undefined ? {} : { today: context.today }),
       ...(progress === undefined ? {} : { onProgress: progress.update }),
     });
@@ -97,6 +98,14 @@ function progressDisplay(write: (text: string) => void): {
   };
 }
 
+/** `--concurrency 0`, `abc` or `1.5` is a usage error, not a review that waits forever. */
+function positiveInteger(value: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1)
+    throw new InvalidArgumentError(`expected a whole number of at least 1, got ${JSON.stringify(value)}`);
+  return number;
+}
+
 export function registerReview(
   program: Command,
   io: CliIo,
@@ -115,7 +124,11 @@ export function registerReview(
     .option('-c, --config <file>', "configuration file (default: the base revision's .github/iam-gate.yml)")
     .option('--no-cache', 'synthesize every stack, even a revision synthesized before')
     .option('--fail-on-existing', 'also fail on blocking findings that the base revision already had')
-    .option('--concurrency <n>', 'stack syntheses at once (default: 2)')
+    .option(
+      '--concurrency <n>',
+      `stack syntheses at once (default: the machine's cores, at most ${MAX_DEFAULT_CONCURRENCY})`,
+      positiveInteger,
+    )
     .action(async (options: Omit<ReviewCommandOptions, 'progress'>) => {
       // Progress only on a terminal: in CI logs a rewritten line is noise.
       const progress = process.stderr.isTTY ? io.stderr : undefined;

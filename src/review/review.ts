@@ -33,6 +33,7 @@ import { localRunner, type Runner } from '../synth/runner.js';
 import { compareText } from '../util/compare-text.js';
 import { packageVersion } from '../version.js';
 import { CHANGE_RULES, compareRevisions, type RevisionComparison } from './compare-revisions.js';
+import { defaultConcurrency } from './concurrency.js';
 import { changedFiles, defaultBase, locateRepository, resolveCommit, workingCopyIs } from './git.js';
 import { stageRevision } from './stage-revision.js';
 import {
@@ -58,7 +59,7 @@ export interface ReviewOptions {
   runner?: Runner;
   /** Where synthesis results are cached; false for none. Default `$XDG_CACHE_HOME/iam-gate` or `~/.cache/iam-gate`. */
   cacheDir?: string | false;
-  /** Stack syntheses running at once. Default 2. */
+  /** Stack syntheses running at once, a whole number from 1. Default: the machine's cores, at most 8. */
   concurrency?: number;
   /** Per synthesis; default 5 minutes. */
   timeoutMs?: number;
@@ -82,6 +83,9 @@ export class ReviewError extends Error {
 }
 
 export async function runReview(options: ReviewOptions): Promise<Review> {
+  const { concurrency } = options;
+  if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency >= 1))
+    throw new ReviewError(`concurrency must be a whole number of at least 1, not ${concurrency}`);
   const { root, commit: headCommit } = await locateRepository(options.repo, options.head ?? 'HEAD');
   const inferred = options.base === undefined ? await defaultBase(root, headCommit) : undefined;
   const baseCommit = options.base !== undefined ? await resolveCommit(root, options.base) : inferred?.commit;
@@ -265,7 +269,7 @@ class Syntheses {
     // Settled here and awaited where used: a git failure surfaces in `results`, not as unhandled.
     this.trees.catch(() => undefined);
     this.workDir.catch(() => undefined);
-    this.slot = limiter(Math.max(1, options.concurrency ?? 2));
+    this.slot = limiter(options.concurrency ?? defaultConcurrency());
     this.cache =
       options.cacheDir === false ? undefined : directoryCache(options.cacheDir ?? defaultCacheDir());
   }

@@ -155,3 +155,17 @@ describe('iam-gate review on the bundled example', () => {
     expect(stdout).toContain('- **trust:** \\+ arn:aws:iam::210987654321:root may now assume');
   });
 });
+
+describe('iam-gate review with a bad option', () => {
+  it.each(['0', 'abc', '1.5'])(
+    '--concurrency %s: a usage error (exit 2), before anything runs',
+    async (value) => {
+      const result = await review(['--concurrency', value]);
+      expect(result.status).toBe(2);
+      expect(result.stderr).toContain(
+        `argument '${value}' is invalid. expected a whole number of at least 1, got "${value}"`,
+      );
+      expect(result.stdout).toBe('');
+    },
+  );
+});

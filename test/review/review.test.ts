@@ -322,6 +322,14 @@ describe('runReview', () => {
     });
   });
 
+  it('refuses a concurrency that is not a whole number of at least 1 (it would wait forever)', async () => {
+    const repo = await repoWith({ 'README.md': 'x\n' }, {});
+    for (const concurrency of [0, 1.5, Number.NaN])
+      await expect(runReview({ repo: repo.dir, cacheDir: false, concurrency })).rejects.toThrow(
+        /^concurrency must be a whole number of at least 1/,
+      );
+  });
+
   it('names an unknown base plainly', async () => {
     const repo = await repoWith({ 'README.md': 'x\n' }, {});
     await expect(runReview({ repo: repo.dir, base: 'no-such-branch', cacheDir: false })).rejects.toThrow(
