@@ -14,8 +14,10 @@ export class GitError extends Error {
   constructor(
     readonly args: readonly string[],
     readonly stderr: string,
+    /** What to tell the user instead of git's own words, when there is something plainer to say. */
+    plainly?: string,
   ) {
-    super(`git ${args.join(' ')}: ${stderr.trim() || 'failed'}`);
+    super(plainly ?? `git ${args.join(' ')}: ${stderr.trim() || 'failed'}`);
     this.name = 'GitError';
   }
 }
@@ -44,13 +46,18 @@ export async function resolveCommit(repo: string, ref: string): Promise<string> 
 /** The work tree's top folder and the commit `ref` names, from one git process. */
 export async function locateRepository(dir: string, ref: string): Promise<{ root: string; commit: string }> {
   if (ref.startsWith('-')) throw new GitError(['rev-parse', ref], `not a revision: ${ref}`);
-  const out = await git(dir, [
-    'rev-parse',
-    '--show-toplevel',
-    '--verify',
-    '--end-of-options',
-    `${ref}^{commit}`,
-  ]);
+  const args = ['rev-parse', '--show-toplevel', '--verify', '--end-of-options', `${ref}^{commit}`];
+  let out: string;
+  try {
+    out = await git(dir, args);
+  } catch (error) {
+    const stderr = error instanceof GitError ? error.stderr : '';
+    if (/not a git repository/i.test(stderr))
+      throw new GitError(args, stderr, `${dir} is not inside a git repository`);
+    if (/Needed a single revision|unknown revision|ambiguous argument/i.test(stderr))
+      throw new GitError(args, stderr, `${ref} is not a commit in the repository at ${dir}`);
+    throw error;
+  }
   const [root, commit] = out.split('\n');
   if (root === undefined || commit === undefined || commit === '')
     throw new GitError(['rev-parse', ref], `unexpected answer: ${out}`);

@@ -330,6 +330,18 @@ describe('runReview', () => {
       );
   });
 
+  it('says plainly that a folder is not in a git repository, or that a head is no commit', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'iam-gate-not-git-'));
+    repos.push(folder);
+    await expect(runReview({ repo: folder, cacheDir: false })).rejects.toThrow(
+      new RegExp(`^${folder} is not inside a git repository$`),
+    );
+    const repo = await repoWith({ 'README.md': 'x\n' }, {});
+    await expect(runReview({ repo: repo.dir, head: 'no-such-branch', cacheDir: false })).rejects.toThrow(
+      /^no-such-branch is not a commit in the repository at /,
+    );
+  });
+
   it('names an unknown base plainly', async () => {
     const repo = await repoWith({ 'README.md': 'x\n' }, {});
     await expect(runReview({ repo: repo.dir, base: 'no-such-branch', cacheDir: false })).rejects.toThrow(
