@@ -5,7 +5,8 @@
  *
  * Started by synthesize.ts through the Runner, in the program's folder:
  *
- *     node [--import tsx] host.js <snapshot.json> <project> <stack> <entry> <cjs|esm>
+ *     node --require <dependency-source-maps preload> [--require tsx/cjs | --import tsx] \
+ *       host.js <snapshot.json> <project> <stack> <entry> <cjs|esm>
  *
  * The stack config arrives as Pulumi's language host passes it: `PULUMI_CONFIG` in the environment.
  * Exit code 0 with the snapshot written, or 1 with the reason on stderr.

@@ -103,10 +103,6 @@ export const synthesizePulumi: Synthesizer = async (stack, context) => {
   };
 };
 
-/**
- * tsx from iam-gate's own dependencies, so that TypeScript programs run without a build step (and
- * without type checking, which the program's own CI does). Absent: JavaScript programs still run.
- */
 async function readText(path: string): Promise<string | undefined> {
   if (!existsSync(path)) return undefined;
   try {
