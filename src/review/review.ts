@@ -38,8 +38,10 @@ import { changedFiles, defaultBase, locateRepository, resolveCommit, workingCopy
 import { stageRevision } from './stage-revision.js';
 import {
   directoryCache,
+  type RevisionJob,
   synthCacheKey,
   synthesizeStack,
+  synthesizeStackRevisions,
   type StackSynthesis,
   type SynthCache,
 } from './synthesize-stack.js';
@@ -132,7 +134,7 @@ export async function runReview(options: ReviewOptions): Promise<Review> {
   try {
     // The import scan (TypeScript's parser) takes a second or more; the stacks the change certainly
     // touches need no scan to know it, so they synthesize meanwhile.
-    for (const entry of certainlyTouched(discovered, changed)) syntheses.start(entry);
+    for (const entry of longestFirst(certainlyTouched(discovered, changed))) syntheses.start(entry);
     try {
       const result = await touchedStacks(discovered, changed, headTree);
       touched = result.stacks;
@@ -141,7 +143,7 @@ export async function runReview(options: ReviewOptions): Promise<Review> {
       baseTree.close();
       headTree.close();
     }
-    for (const entry of touched) syntheses.start(entry);
+    for (const entry of longestFirst(touched)) syntheses.start(entry);
     // Each stack is compared as soon as its revisions are in, while slower stacks still synthesize.
     reviewed = await syntheses.results(touched, (entry) => compareStack(entry, settings));
   } finally {
@@ -276,6 +278,11 @@ class Syntheses {
 
   /** Queues the stack's syntheses unless they are already queued. */
   start(entry: Pick<TouchedStack, 'stack' | 'change' | 'base'>): void {
+    const before = entry.base ?? entry.stack;
+    if (entry.change === 'modified' && before.kind === 'pulumi' && entry.stack.kind === 'pulumi') {
+      this.startPair(before, entry.stack);
+      return;
+    }
     for (const side of sidesOf(entry.change)) {
       // Base is synthesized the way base describes the stack (its app command, its Pulumi stack).
       const stack = side === 'base' ? (entry.base ?? entry.stack) : entry.stack;
@@ -318,27 +325,64 @@ class Syntheses {
     if (workDir !== undefined) await rm(workDir, { recursive: true, force: true });
   }
 
+  /**
+   * A Pulumi stack at both revisions: one job, in one slot, so that a pair missing the cache runs in
+   * one process (synthesizeStackRevisions).
+   */
+  private startPair(baseStack: Stack, headStack: Stack): void {
+    const baseKey = `base\0${baseStack.projectFile}`;
+    const headKey = `head\0${headStack.projectFile}`;
+    if (
+      sameStack(this.jobs.get(baseKey)?.stack, baseStack) &&
+      sameStack(this.jobs.get(headKey)?.stack, headStack)
+    )
+      return;
+    const pair = this.slot(async () => {
+      this.options.onProgress?.({ type: 'synth-start', stack: baseStack.name, revision: 'base' });
+      this.options.onProgress?.({ type: 'synth-start', stack: headStack.name, revision: 'head' });
+      const [base, head] = await Promise.all([this.job(baseStack, 'base'), this.job(headStack, 'head')]);
+      const results = await synthesizeStackRevisions(base, head);
+      this.ended(baseStack, 'base', results[0]);
+      this.ended(headStack, 'head', results[1]);
+      return results;
+    });
+    const base = pair.then(([result]) => result);
+    const head = pair.then(([, result]) => result);
+    for (const promise of [pair, base, head]) promise.catch(() => undefined);
+    this.jobs.set(baseKey, { stack: baseStack, result: base });
+    this.jobs.set(headKey, { stack: headStack, result: head });
+  }
+
   private async synthesize(stack: Stack, side: Side): Promise<StackSynthesis> {
+    this.options.onProgress?.({ type: 'synth-start', stack: stack.name, revision: side });
+    const job = await this.job(stack, side);
+    const result = await synthesizeStack(stack, job.context, job);
+    this.ended(stack, side, result);
+    return result;
+  }
+
+  /** What synthesizing one revision of a stack needs: context, cache entry, and its files on disk. */
+  private async job(stack: Stack, side: Side): Promise<RevisionJob> {
     const { options } = this;
-    options.onProgress?.({ type: 'synth-start', stack: stack.name, revision: side });
     const [workDir, trees] = await Promise.all([this.workDir, this.trees]);
-    const result = await synthesizeStack(
+    return {
       stack,
-      {
+      context: {
         root: join(workDir, side),
         runner: options.runner ?? localRunner,
         workDir: join(workDir, 'out', `${this.scratchDirs++}-${side}`),
         env: options.env ?? defaultEnv(),
         ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
       },
-      {
-        ...(this.cache === undefined
-          ? {}
-          : { cache: this.cache, cacheKey: synthCacheKey(stack, trees[side], packageVersion) }),
-        prepare: () => this.stage(side, workDir),
-      },
-    );
-    options.onProgress?.({
+      ...(this.cache === undefined
+        ? {}
+        : { cache: this.cache, cacheKey: synthCacheKey(stack, trees[side], packageVersion) }),
+      prepare: () => this.stage(side, workDir),
+    };
+  }
+
+  private ended(stack: Stack, side: Side, result: StackSynthesis): void {
+    this.options.onProgress?.({
       type: 'synth-end',
       stack: stack.name,
       revision: side,
@@ -346,7 +390,6 @@ class Syntheses {
       cached: result.cached,
       durationMs: result.durationMs,
     });
-    return result;
   }
 
   private stage(side: Side, workDir: string): Promise<string> {
@@ -415,6 +458,19 @@ function certainlyTouched(
     (a, b) =>
       compareText(a.stack.name, b.stack.name) || compareText(a.stack.projectFile, b.stack.projectFile),
   );
+}
+
+/**
+ * The order jobs are queued in: a Pulumi stack at both revisions first, since it is one job of two
+ * programs (see Syntheses.startPair), the longest; shorter jobs then fill the other slots around it
+ * instead of leaving it to run alone at the end. Otherwise as given.
+ */
+function longestFirst<T extends Pick<TouchedStack, 'stack' | 'change' | 'base'>>(entries: readonly T[]): T[] {
+  const paired = (entry: T) =>
+    entry.change === 'modified' &&
+    entry.stack.kind === 'pulumi' &&
+    (entry.base ?? entry.stack).kind === 'pulumi';
+  return [...entries.filter(paired), ...entries.filter((entry) => !paired(entry))];
 }
 
 /** The same stack description (not merely the same project file): a job for it can be reused. */

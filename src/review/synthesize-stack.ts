@@ -12,7 +12,7 @@ import { resolveManagedPolicies } from '../extract/managed-policies.js';
 import type { Stack, StackKind } from '../stacks/types.js';
 import { synthesizeCdk } from '../synth/cdk/synthesize-cdk.js';
 import { synthesizeCdktf } from '../synth/cdktf/synthesize-cdktf.js';
-import { synthesizePulumi } from '../synth/pulumi/synthesize.js';
+import { synthesizePulumi, synthesizePulumiRevisions } from '../synth/pulumi/synthesize.js';
 import { synthesisClock, type SynthContext, type SynthResult, type Synthesizer } from '../synth/types.js';
 
 /** A template or policy file the config lists: nothing to run, the file is the output. */
@@ -99,29 +99,97 @@ export async function synthesizeStack(
   context: SynthContext,
   options: SynthesizeOptions = {},
 ): Promise<StackSynthesis> {
-  const { cache, cacheKey } = options;
-  if (cache !== undefined && cacheKey !== undefined) {
-    const hit = await cache.get(cacheKey);
-    if (hit?.ok === true)
-      return { ...hit, stack, sources: resolveManagedPolicies(hit.sources), cached: true };
-  }
+  const hit = await cached(stack, options);
+  if (hit !== undefined) return hit;
   if (options.prepare !== undefined) context = { ...context, root: await options.prepare() };
-  let result: SynthResult;
-  try {
-    result = await SYNTHESIZERS[stack.kind](stack, context);
-  } catch (error) {
-    // Synthesizers report failures as data; an exception here is a bug, still reported per stack.
-    result = {
-      ok: false,
-      stack,
-      error: `iam-gate failed to synthesize ${stack.name}: ${error instanceof Error ? error.message : String(error)}`,
-      output: error instanceof Error ? (error.stack ?? '') : '',
-      durationMs: 0,
-    };
+  return stored(await guarded(stack, () => SYNTHESIZERS[stack.kind](stack, context)), options);
+}
+
+/** One revision of a stack for `synthesizeStackRevisions`. */
+export interface RevisionJob extends SynthesizeOptions {
+  stack: Stack;
+  context: SynthContext;
+}
+
+/**
+ * Base and head of one stack. Two Pulumi programs that both miss the cache run in one process
+ * (`synthesizePulumiRevisions`: the SDK loads once, base is handed over before head's code loads);
+ * otherwise each runs as `synthesizeStack` would, one after the other.
+ */
+export async function synthesizeStackRevisions(
+  base: RevisionJob,
+  head: RevisionJob,
+): Promise<[StackSynthesis, StackSynthesis]> {
+  const [baseHit, headHit] = await Promise.all([cached(base.stack, base), cached(head.stack, head)]);
+  if (
+    baseHit !== undefined ||
+    headHit !== undefined ||
+    base.stack.kind !== 'pulumi' ||
+    head.stack.kind !== 'pulumi'
+  ) {
+    const before = baseHit ?? (await synthesizeStack(base.stack, base.context, base));
+    const after = headHit ?? (await synthesizeStack(head.stack, head.context, head));
+    return [before, after];
   }
+  const [baseRoot, headRoot] = await Promise.all([
+    base.prepare ? base.prepare() : base.context.root,
+    head.prepare ? head.prepare() : head.context.root,
+  ]);
+  const results = await guardedPair(base.stack, head.stack, () =>
+    synthesizePulumiRevisions(
+      { stack: base.stack, context: { ...base.context, root: baseRoot } },
+      { stack: head.stack, context: { ...head.context, root: headRoot } },
+    ),
+  );
+  return Promise.all([stored(results[0], base), stored(results[1], head)]);
+}
+
+async function cached(stack: Stack, options: SynthesizeOptions): Promise<StackSynthesis | undefined> {
+  const { cache, cacheKey } = options;
+  if (cache === undefined || cacheKey === undefined) return undefined;
+  const hit = await cache.get(cacheKey);
+  return hit?.ok === true
+    ? { ...hit, stack, sources: resolveManagedPolicies(hit.sources), cached: true }
+    : undefined;
+}
+
+/** Managed policies filled in; a success cached. */
+async function stored(result: SynthResult, options: SynthesizeOptions): Promise<StackSynthesis> {
+  const { cache, cacheKey } = options;
   // Whatever the synthesizer, attached AWS managed policies get their documents.
   if (result.ok) result = { ...result, sources: resolveManagedPolicies(result.sources) };
   if (result.ok && cache !== undefined && cacheKey !== undefined)
     await cache.set(cacheKey, result).catch(() => undefined);
   return { ...result, cached: false };
+}
+
+/** Synthesizers report failures as data; an exception is a bug, still reported per stack. */
+async function guarded(stack: Stack, synthesize: () => Promise<SynthResult>): Promise<SynthResult> {
+  try {
+    return await synthesize();
+  } catch (error) {
+    return bugResult(stack, error);
+  }
+}
+
+async function guardedPair(
+  base: Stack,
+  head: Stack,
+  synthesize: () => Promise<[SynthResult, SynthResult]>,
+): Promise<[SynthResult, SynthResult]> {
+  try {
+    return await synthesize();
+  } catch (error) {
+    return [bugResult(base, error), bugResult(head, error)];
+  }
+}
+
+function bugResult(stack: Stack, error: unknown): SynthResult {
+  return {
+    ok: false,
+    stack,
+    error: `iam-gate failed to synthesize ${stack.name}: ${error instanceof Error ? error.message : String(error)}`,
+    output: error instanceof Error ? (error.stack ?? '') : '',
+    durationMs: 0,
+  };
 }

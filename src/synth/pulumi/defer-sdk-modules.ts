@@ -18,7 +18,12 @@ const IN_PULUMI_SDK = /[\\/]node_modules[\\/]@pulumi[\\/]pulumi[\\/]/;
 
 type Load = (request: string, parent: { filename?: string | null } | undefined, isMain: boolean) => unknown;
 
+let deferring = false;
+
+/** Idempotent: a host running base then head calls it for each. */
 export function deferPulumiSdkModules(): void {
+  if (deferring) return;
+  deferring = true;
   const loader = Module as unknown as { _load: Load };
   const load = loader._load;
   loader._load = function deferringLoad(this: unknown, request, parent, isMain) {

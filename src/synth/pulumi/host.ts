@@ -3,15 +3,20 @@
  * is put in mock mode, every resource "creation" answers with symbolic outputs
  * (`${aws:iam/role:Role::app.arn}`), and what the program registered is written to a snapshot file.
  *
- * Started by synthesize.ts through the Runner, in the program's folder:
+ * Started by synthesize.ts through the Runner:
  *
  *     node --require <dependency-source-maps preload> [--require tsx/cjs | --import tsx] \
- *       host.js <snapshot.json> <project> <stack> <entry> <cjs|esm>
+ *       host.js <plan.json>
  *
- * The stack config arrives as Pulumi's language host passes it: `PULUMI_CONFIG` in the environment.
- * Exit code 0 with the snapshot written, or 1 with the reason on stderr.
+ * The plan (snapshot.ts, `HostPlan`) names one program, or base then head of one stack: each runs in
+ * its own folder with its stack config in `PULUMI_CONFIG`, as Pulumi's language host passes it, in
+ * a store of the SDK's own (`withLocalStorage`, what the Automation API uses for inline programs),
+ * so the second program shares only the loaded modules with the first. Every run but the last hands
+ * its snapshot over on stdout before the next program loads. Exit code 0 with every snapshot
+ * written (or with the first only, when the SDK cannot keep two programs apart: synthesize.ts then
+ * runs the other alone), or 1 with the reason on stderr.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -21,6 +26,8 @@ import { answerInvoke, GET_POLICY_DOCUMENT, type InvokeSettings, knownInvoke } f
 import { droppedPaths } from './json-loss.js';
 import {
   SNAPSHOT_VERSION,
+  type HostPlan,
+  type HostRun,
   type LossyJson,
   type PulumiSnapshot,
   type RenderedDocument,
@@ -76,12 +83,38 @@ const SECRET_VALUE = '1b47061264138c4ac30d75fd1eb44270';
 const stringify = JSON.stringify.bind(JSON);
 let finished = false;
 
-function main(): Promise<void> {
-  const [out, project, stack, entry, moduleKind] = process.argv.slice(2);
-  if (!out || !project || !stack || !entry || (moduleKind !== 'cjs' && moduleKind !== 'esm'))
-    throw new Error('usage: host.js <snapshot.json> <project> <stack> <entry> <cjs|esm>');
-  return new Host(out, project, stack, entry, moduleKind).run();
+async function main(): Promise<void> {
+  const planFile = process.argv[2];
+  if (!planFile) throw new Error('usage: host.js <plan.json>');
+  const plan = JSON.parse(readFileSync(planFile, 'utf8')) as HostPlan;
+  for (const [index, run] of plan.runs.entries()) {
+    process.chdir(run.cwd);
+    process.env.PULUMI_CONFIG = run.config;
+    process.env.PULUMI_CONFIG_SECRET_KEYS = run.secretKeys;
+    const host = new Host(run);
+    // One program runs in the SDK's global store, as ever; several each get a store of their own.
+    const isolated = plan.runs.length > 1 ? host.isolation() : undefined;
+    // Without one, a second program would see the first one's stack and settings.
+    if (isolated === undefined && index > 0) return;
+    const started = performance.now();
+    const snapshot = await (isolated ?? ((task: () => Promise<PulumiSnapshot>) => task()))(() => host.run());
+    snapshot.elapsedMs = Math.round(performance.now() - started);
+    const text = stringify(snapshot);
+    writeFileSync(run.snapshotFile, text);
+    if (index < plan.runs.length - 1) {
+      // JSON.stringify escapes line breaks, so the snapshot is one line; the callback fires once it
+      // is in the pipe, before any code of the next program runs.
+      await new Promise<void>((resolve, reject) =>
+        process.stdout.write(`\n${plan.frameMarker} ${index}\n${text}\n`, (error) =>
+          error ? reject(error) : resolve(),
+        ),
+      );
+    }
+  }
 }
+
+/** Patches that wrap the SDK's own functions are applied once per copy of the SDK, not once per run. */
+const patchedSdks = new WeakSet<object>();
 
 class Host {
   private readonly pulumi: Pulumi;
@@ -97,14 +130,14 @@ class Host {
   private readonly constructedAt = new Map<string, SourcePosition | undefined>();
   private invokeSettings: InvokeSettings = {};
 
-  constructor(
-    private readonly out: string,
-    private readonly project: string,
-    private readonly stack: string,
-    private readonly entry: string,
-    private readonly moduleKind: 'cjs' | 'esm',
-  ) {
-    this.requireFromProgram = createRequire(entry);
+  private readonly project: string;
+  private readonly stack: string;
+  private readonly entry: string;
+  private readonly moduleKind: 'cjs' | 'esm';
+
+  constructor(run: HostRun) {
+    ({ project: this.project, stack: this.stack, entry: this.entry, module: this.moduleKind } = run);
+    this.requireFromProgram = createRequire(this.entry);
     deferPulumiSdkModules();
     try {
       // The program's own copy: mocks set on any other copy would not reach the program's resources.
@@ -118,7 +151,24 @@ class Host {
     }
   }
 
-  async run(): Promise<void> {
+  /**
+   * Runs a task in a store of the SDK's own (settings, config, stack resource), or undefined when
+   * this SDK has no such thing (`withLocalStorage` came with the Automation API's inline programs).
+   */
+  isolation(): ((task: () => Promise<PulumiSnapshot>) => Promise<PulumiSnapshot>) | undefined {
+    let state: { withLocalStorage?: unknown };
+    try {
+      state = this.requireFromProgram('@pulumi/pulumi/runtime/state') as typeof state;
+    } catch {
+      return undefined;
+    }
+    const withLocalStorage = state.withLocalStorage;
+    if (typeof withLocalStorage !== 'function') return undefined;
+    return (task) =>
+      (withLocalStorage as (callback: () => Promise<PulumiSnapshot>) => Promise<PulumiSnapshot>)(task);
+  }
+
+  async run(): Promise<PulumiSnapshot> {
     const pulumi = this.pulumi;
     this.watchJsonStringify();
     await pulumi.runtime.setMocks(
@@ -132,7 +182,10 @@ class Host {
       false,
     );
     this.listenToMonitor();
-    this.makeUnknownInvokesSymbolic();
+    if (!patchedSdks.has(pulumi)) {
+      patchedSdks.add(pulumi);
+      this.makeUnknownInvokesSymbolic();
+    }
     this.makeStackReferencesSymbolic();
     const region = new pulumi.Config('aws').get('region');
     this.invokeSettings = region !== undefined ? { region } : {};
@@ -161,7 +214,7 @@ class Host {
     if (missing.length > 0)
       throw new Error(`these resources were created but never registered: ${missing.join(', ')}`);
 
-    const snapshot: PulumiSnapshot = {
+    return {
       version: SNAPSHOT_VERSION,
       project: this.project,
       stack: this.stack,
@@ -170,7 +223,6 @@ class Host {
       renderedDocuments: this.renderedDocuments,
       warnings: [...this.warnings].sort(),
     };
-    writeFileSync(this.out, stringify(snapshot));
   }
 
   /** Loads the entry the way Pulumi's language host does, and runs an exported function. */

@@ -55,6 +55,8 @@ export interface PulumiSnapshot {
   /** Every `getPolicyDocument` rendering that had problems. */
   renderedDocuments: RenderedDocument[];
   warnings: string[];
+  /** How long the program took, loading included, as the host measured it. */
+  elapsedMs?: number;
 }
 
 /** `${aws:iam/role:Role::app.arn}`: what stands for an output of a resource that does not exist yet. */
@@ -70,4 +72,33 @@ export function symbolicInvokeResult(token: string, property: string): string {
 /** `${config:app:dbPassword}`: an encrypted config value, which iam-gate cannot and must not decrypt. */
 export function symbolicConfig(key: string): string {
   return `\${config:${key}}`;
+}
+
+/**
+ * What synthesize.ts asks of one host process (a JSON file, the host's only argument): one program
+ * to run, or base then head of one stack in one process, so that they load the SDK once.
+ */
+export interface HostPlan {
+  runs: HostRun[];
+  /**
+   * Written on its own line before each snapshot the host puts on stdout: every run but the last
+   * also hands its snapshot over there, completely, before the next program's code is loaded, so
+   * that nothing the next program does can change it (see synthesize.ts).
+   */
+  frameMarker: string;
+}
+
+export interface HostRun {
+  /** Where the snapshot is written. */
+  snapshotFile: string;
+  project: string;
+  stack: string;
+  /** The program's entry file, absolute. */
+  entry: string;
+  module: 'cjs' | 'esm';
+  /** The program's folder: its working directory, as under `pulumi up`. */
+  cwd: string;
+  /** `PULUMI_CONFIG` and `PULUMI_CONFIG_SECRET_KEYS`, as Pulumi's language host passes them. */
+  config: string;
+  secretKeys: string;
 }

@@ -4,15 +4,17 @@
  * snapshot it writes becomes the stack's policies (snapshot-sources.ts).
  */
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, realpath } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { mkdir, mkdtemp, readFile, realpath, writeFile } from 'node:fs/promises';
 import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeDependencySourceMapsPreload } from '../dependency-source-maps.js';
-import { DEFAULT_LIMITS } from '../runner.js';
+import { DEFAULT_LIMITS, type RunResult } from '../runner.js';
 import { tsxNodeOptions } from '../typescript-loader.js';
-import { synthesisClock, type Synthesizer } from '../types.js';
+import type { Stack } from '../../stacks/types.js';
+import { synthesisClock, type SynthContext, type SynthResult, type Synthesizer } from '../types.js';
 import { parsePulumiProject, programEntry, stackConfig } from './project.js';
-import { SNAPSHOT_VERSION, type PulumiSnapshot } from './snapshot.js';
+import { type HostPlan, type HostRun, SNAPSHOT_VERSION, type PulumiSnapshot } from './snapshot.js';
 import { snapshotSources } from './snapshot-sources.js';
 
 const THIS_FILE = fileURLToPath(import.meta.url);
@@ -22,9 +24,74 @@ const HOST = join(dirname(THIS_FILE), `host${extname(THIS_FILE)}`);
 /** Stack name used when the project has no `Pulumi.<stack>.yaml`. */
 const DEFAULT_STACK = 'dev';
 
-export const synthesizePulumi: Synthesizer = async (stack, context) => {
-  const { durationMs, failed } = synthesisClock(stack);
+/** A program ready to run: what the host needs, and what reading its snapshot needs. */
+interface Prepared {
+  stack: Stack;
+  /** The revision's folder, real path: sources are made relative to it. */
+  root: string;
+  run: HostRun;
+  configWarnings: string[];
+  clock: ReturnType<typeof synthesisClock>;
+}
 
+export const synthesizePulumi: Synthesizer = async (stack, context) => {
+  const prepared = await prepare(stack, context);
+  if (!prepared.ok) return prepared.result;
+  const run = await runHost([prepared.value], context, randomUUID());
+  return readRun(prepared.value, run, await readText(prepared.value.run.snapshotFile));
+};
+
+/**
+ * Base and head of one stack in one process: the SDK and its providers load once, which is most of
+ * a small program's time. Base runs first and its snapshot reaches iam-gate (on stdout, whole) before
+ * any of head's code loads, so head's code, which comes from the pull request, cannot alter it; the
+ * host then runs head in a store of the SDK's own. Whatever keeps head from running there (base
+ * failed, the SDK cannot keep the two apart) makes head run alone, as `synthesizePulumi` would.
+ */
+export async function synthesizePulumiRevisions(
+  base: { stack: Stack; context: SynthContext },
+  head: { stack: Stack; context: SynthContext },
+): Promise<[SynthResult, SynthResult]> {
+  const [before, after] = await Promise.all([
+    prepare(base.stack, base.context),
+    prepare(head.stack, head.context),
+  ]);
+  if (!before.ok || !after.ok) {
+    return [
+      before.ok ? await synthesizePulumi(base.stack, base.context) : before.result,
+      after.ok ? await synthesizePulumi(head.stack, head.context) : after.result,
+    ];
+  }
+  const marker = randomUUID();
+  const run = await runHost([before.value, after.value], head.context, marker);
+  const handedOver = firstFrame(run.stdout, marker, 0);
+  const shown = { ...run, stdout: withoutFrames(run.stdout, marker) };
+  if (handedOver === undefined) {
+    // Base never finished: its failure is the run's; head has not run yet.
+    return [readRun(before.value, shown, undefined), await synthesizePulumi(head.stack, head.context)];
+  }
+  const baseResult = readRun(
+    before.value,
+    { ...shown, exitCode: 0, signal: null, timedOut: false },
+    handedOver,
+  );
+  const headSnapshot = await readText(after.value.run.snapshotFile);
+  if (headSnapshot === undefined && run.exitCode === 0) {
+    return [baseResult, await synthesizePulumi(head.stack, head.context)];
+  }
+  const headResult = readRun(after.value, shown, headSnapshot);
+  // The run's clock covers both programs; base's share is what the host measured for it.
+  if (baseResult.ok && headResult.ok)
+    headResult.durationMs = Math.max(0, run.durationMs - baseResult.durationMs);
+  return [baseResult, headResult];
+}
+
+async function prepare(
+  stack: Stack,
+  context: SynthContext,
+): Promise<{ ok: true; value: Prepared } | { ok: false; result: SynthResult }> {
+  const clock = synthesisClock(stack);
+  const failed = (error: string) => ({ ok: false as const, result: clock.failed(error) });
   const root = await realpath(context.root);
   const projectDir = resolve(root, stack.dir);
   const projectText = await readText(resolve(root, stack.projectFile));
@@ -54,54 +121,99 @@ export const synthesizePulumi: Synthesizer = async (stack, context) => {
 
   await mkdir(context.workDir, { recursive: true });
   const scratch = await mkdtemp(join(context.workDir, 'pulumi-'));
-  const snapshotFile = join(scratch, 'snapshot.json');
-  const run = await context.runner.run({
+  return {
+    ok: true,
+    value: {
+      stack,
+      root,
+      clock,
+      configWarnings: config.value.warnings,
+      run: {
+        snapshotFile: join(scratch, 'snapshot.json'),
+        project: project.value.name,
+        stack: stackName,
+        entry: entry.value.file,
+        module: entry.value.module,
+        cwd: projectDir,
+        config: JSON.stringify(config.value.values),
+        secretKeys: JSON.stringify(config.value.secretKeys),
+      },
+    },
+  };
+}
+
+/** One host process for the programs, in the first one's folder. */
+async function runHost(programs: Prepared[], context: SynthContext, frameMarker: string): Promise<RunResult> {
+  const first = programs[0] as Prepared;
+  const scratch = dirname(first.run.snapshotFile);
+  const plan: HostPlan = { runs: programs.map((program) => program.run), frameMarker };
+  const planFile = join(scratch, 'plan.json');
+  await writeFile(planFile, JSON.stringify(plan));
+  // From source, host.ts itself needs tsx's full loader; so does any ES module program.
+  const esm = HOST.endsWith('.ts') || programs.some((program) => program.run.module === 'esm');
+  const timeoutMs = context.timeoutMs ?? DEFAULT_LIMITS.timeoutMs;
+  return context.runner.run({
     command: process.execPath,
     args: [
       '--require',
       await writeDependencySourceMapsPreload(scratch),
-      // From source, host.ts itself needs tsx's full loader.
-      ...tsxNodeOptions(HOST.endsWith('.ts') ? 'esm' : entry.value.module),
+      ...tsxNodeOptions(esm ? 'esm' : 'cjs'),
       HOST,
-      snapshotFile,
-      project.value.name,
-      stackName,
-      entry.value.file,
-      entry.value.module,
+      planFile,
     ],
-    cwd: projectDir,
-    env: {
-      ...context.env,
-      PULUMI_CONFIG: JSON.stringify(config.value.values),
-      PULUMI_CONFIG_SECRET_KEYS: JSON.stringify(config.value.secretKeys),
-    },
+    cwd: first.run.cwd,
+    env: { ...context.env },
     limits: {
-      ...DEFAULT_LIMITS,
-      ...(context.timeoutMs !== undefined ? { timeoutMs: context.timeoutMs } : {}),
+      // Each program gets the time one would; a snapshot handed over on stdout must fit whole.
+      timeoutMs: timeoutMs * programs.length,
+      maxOutputBytes: DEFAULT_LIMITS.maxOutputBytes + (programs.length - 1) * HANDED_OVER_BYTES,
     },
   });
+}
+
+/** Room on stdout for a snapshot handed over from one program to the next run (a large stack's). */
+const HANDED_OVER_BYTES = 64 * 2 ** 20;
+
+/** A program's result: its snapshot read into policies, or what the run says went wrong. */
+function readRun(program: Prepared, run: RunResult, snapshotText: string | undefined): SynthResult {
+  const { stack, root, clock } = program;
   const output = [run.stderr.trimEnd(), run.stdout.trimEnd()].filter((text) => text !== '').join('\n');
-  if (run.timedOut) return failed(`the pulumi program timed out after ${seconds(run.durationMs)} s`, output);
+  if (run.timedOut)
+    return clock.failed(`the pulumi program timed out after ${seconds(run.durationMs)} s`, output);
   if (run.exitCode !== 0) {
     const why =
       run.exitCode === null
         ? `was killed by ${run.signal ?? 'a signal'}`
         : `exited with code ${run.exitCode}`;
     const message = errorLine(run.stderr)?.split(`${root}/`).join('');
-    return failed(`the pulumi program ${why}${message ? `: ${message}` : ''}`, output);
+    return clock.failed(`the pulumi program ${why}${message ? `: ${message}` : ''}`, output);
   }
-
-  const snapshot = parseSnapshot(await readText(snapshotFile));
-  if (!snapshot) return failed('the pulumi program finished without writing its resources', output);
+  const snapshot = parseSnapshot(snapshotText);
+  if (!snapshot) return clock.failed('the pulumi program finished without writing its resources', output);
   const { sources, warnings } = snapshotSources(snapshot, { root, projectFile: stack.projectFile });
   return {
     ok: true,
     stack,
     sources,
-    warnings: [...config.value.warnings, ...warnings],
-    durationMs: durationMs(),
+    warnings: [...program.configWarnings, ...warnings],
+    durationMs: snapshot.elapsedMs ?? clock.durationMs(),
   };
-};
+}
+
+/** The snapshot the host put on stdout after run `index`: the first one only (see the plan). */
+function firstFrame(stdout: string, marker: string, index: number): string | undefined {
+  const header = `\n${marker} ${index}\n`;
+  const at = stdout.indexOf(header);
+  if (at === -1) return undefined;
+  const start = at + header.length;
+  const end = stdout.indexOf('\n', start);
+  return end === -1 ? undefined : stdout.slice(start, end);
+}
+
+/** The program's own output, without the snapshots handed over (they can be megabytes). */
+function withoutFrames(stdout: string, marker: string): string {
+  return stdout.replace(new RegExp(`\\n${marker} \\d+\\n[^\\n]*(?:\\n|$)`, 'g'), '\n');
+}
 
 async function readText(path: string): Promise<string | undefined> {
   if (!existsSync(path)) return undefined;

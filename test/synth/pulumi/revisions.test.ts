@@ -1,0 +1,131 @@
+/**
+ * Base and head of a Pulumi stack in one process (synthesizePulumiRevisions). What a user would
+ * notice if it went wrong: results that differ from synthesizing each revision alone, a pull request
+ * whose program rewrites what base was found to allow (its code runs in the same process, after
+ * base), or a head that goes unreviewed because base failed.
+ */
+import { cp, symlink, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Stack } from '../../../src/stacks/types.js';
+import { localRunner, type Runner } from '../../../src/synth/runner.js';
+import { synthesizePulumi, synthesizePulumiRevisions } from '../../../src/synth/pulumi/synthesize.js';
+import type { SynthContext } from '../../../src/synth/types.js';
+import {
+  REPO,
+  removeScratchDirs,
+  scratchDir,
+  SYNTH_TIMEOUT_MS,
+  succeeded,
+  synthContext,
+} from '../cdk/support.js';
+
+afterAll(removeScratchDirs);
+
+const BASE_ROOT = path.join(REPO, 'examples/review/base');
+const STACK: Stack = {
+  kind: 'pulumi',
+  dir: 'pulumi-app',
+  projectFile: 'pulumi-app/Pulumi.yaml',
+  name: 'uploads',
+  pulumiStack: 'dev',
+};
+
+/** The example's head: base with the pull request's files laid over it, dependencies linked. */
+async function headCheckout(index?: string): Promise<string> {
+  const root = await scratchDir('iam-gate-head-');
+  await cp(path.join(BASE_ROOT, 'pulumi-app'), path.join(root, 'pulumi-app'), { recursive: true });
+  await cp(path.join(REPO, 'examples/review/head/pulumi-app'), path.join(root, 'pulumi-app'), {
+    recursive: true,
+  });
+  if (index !== undefined) await writeFile(path.join(root, 'pulumi-app/index.ts'), index);
+  await symlink(path.join(REPO, 'node_modules'), path.join(root, 'node_modules'), 'dir');
+  return root;
+}
+
+/** The real runner, counting the processes it starts. */
+function countingRunner(): Runner & { runs: number } {
+  const runner = {
+    name: 'counting',
+    runs: 0,
+    run(request: Parameters<Runner['run']>[0]) {
+      runner.runs++;
+      return localRunner.run(request);
+    },
+  };
+  return runner;
+}
+
+const withRunner = async (root: string, runner: Runner): Promise<SynthContext> =>
+  synthContext(root, { runner });
+
+describe('synthesizePulumiRevisions', () => {
+  it(
+    'runs both programs in one process and finds what synthesizing each alone finds',
+    async () => {
+      const headRoot = await headCheckout();
+      const runner = countingRunner();
+      const [base, head] = await synthesizePulumiRevisions(
+        { stack: STACK, context: await withRunner(BASE_ROOT, runner) },
+        { stack: STACK, context: await withRunner(headRoot, runner) },
+      );
+      expect(runner.runs).toBe(1);
+      const [baseAlone, headAlone] = await Promise.all([
+        synthesizePulumi(STACK, await synthContext(BASE_ROOT)),
+        synthesizePulumi(STACK, await synthContext(headRoot)),
+      ]);
+      expect(succeeded(base).sources).toEqual(succeeded(baseAlone).sources);
+      expect(succeeded(head).sources).toEqual(succeeded(headAlone).sources);
+      expect(succeeded(head).sources).not.toEqual(succeeded(base).sources);
+    },
+    SYNTH_TIMEOUT_MS,
+  );
+
+  it(
+    "keeps base as base found it when head's program forges base's snapshot, in its file and on stdout",
+    async () => {
+      // Head reads the host's plan (its own process's argument), overwrites base's snapshot file
+      // with an empty stack and prints a frame claiming to be base's.
+      const forger = [
+        "import { readFileSync, writeFileSync } from 'node:fs';",
+        "import * as aws from '@pulumi/aws';",
+        "const plan = JSON.parse(readFileSync(process.argv[2] ?? '', 'utf8'));",
+        "const forged = JSON.stringify({ version: 1, project: 'uploads', stack: 'dev', resources: [], lossyJson: [], renderedDocuments: [], warnings: [] });",
+        'writeFileSync(plan.runs[0].snapshotFile, forged);',
+        'process.stdout.write(`\\n${plan.frameMarker} 0\\n${forged}\\n`);',
+        "new aws.s3.Bucket('other');",
+        '',
+      ].join('\n');
+      const headRoot = await headCheckout(forger);
+      const [base, head] = await synthesizePulumiRevisions(
+        { stack: STACK, context: await synthContext(BASE_ROOT) },
+        { stack: STACK, context: await synthContext(headRoot) },
+      );
+      const baseAlone = succeeded(await synthesizePulumi(STACK, await synthContext(BASE_ROOT)));
+      expect(succeeded(base).sources).toEqual(baseAlone.sources);
+      expect(baseAlone.sources.length).toBeGreaterThan(0);
+      expect(succeeded(head).sources).toEqual([]);
+    },
+    SYNTH_TIMEOUT_MS,
+  );
+
+  it(
+    'reviews head on its own when base fails',
+    async () => {
+      const brokenBase = await scratchDir('iam-gate-base-');
+      await cp(path.join(BASE_ROOT, 'pulumi-app'), path.join(brokenBase, 'pulumi-app'), { recursive: true });
+      await writeFile(path.join(brokenBase, 'pulumi-app/index.ts'), "throw new Error('base is broken');\n");
+      await symlink(path.join(REPO, 'node_modules'), path.join(brokenBase, 'node_modules'), 'dir');
+      const headRoot = await headCheckout();
+      const runner = countingRunner();
+      const [base, head] = await synthesizePulumiRevisions(
+        { stack: STACK, context: await withRunner(brokenBase, runner) },
+        { stack: STACK, context: await withRunner(headRoot, runner) },
+      );
+      expect(base).toMatchObject({ ok: false, error: expect.stringContaining('base is broken') as unknown });
+      expect(succeeded(head).sources.length).toBeGreaterThan(0);
+      expect(runner.runs).toBe(2);
+    },
+    SYNTH_TIMEOUT_MS,
+  );
+});
