@@ -12,7 +12,8 @@
  * Everything that runs repository code goes through `options.runner`, the seam where the sandbox
  * plugs in. One failing stack never hides the others: it is reported with its output.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { applyConfig, isBlocking, ruleSettings, type ConfigNote } from '../config/apply-config.js';
@@ -38,6 +39,7 @@ import { changedFiles, defaultBase, locateRepository, resolveCommit, workingCopy
 import { stageRevision } from './stage-revision.js';
 import {
   directoryCache,
+  pairable,
   type RevisionJob,
   synthCacheKey,
   synthesizeStack,
@@ -250,7 +252,7 @@ function sidesOf(change: TouchedStack['change']): Side[] {
  * head is synthesized where it already is when the working copy holds exactly head (a CI checkout).
  */
 class Syntheses {
-  private readonly workDir = mkdtemp(join(tmpdir(), 'iam-gate-review-'));
+  private readonly workDir: Promise<string>;
   private readonly trees: Promise<Record<Side, string>>;
   /** Per revision, the folder holding its files once they are on disk. */
   private readonly staged = new Map<Side, Promise<string>>();
@@ -268,6 +270,7 @@ class Syntheses {
     private readonly options: ReviewOptions,
   ) {
     this.trees = rootTrees.then(([baseTree, headTree]) => ({ base: baseTree, head: headTree }));
+    this.workDir = reviewWorkDir(root);
     // Settled here and awaited where used: a git failure surfaces in `results`, not as unhandled.
     this.trees.catch(() => undefined);
     this.workDir.catch(() => undefined);
@@ -279,7 +282,7 @@ class Syntheses {
   /** Queues the stack's syntheses unless they are already queued. */
   start(entry: Pick<TouchedStack, 'stack' | 'change' | 'base'>): void {
     const before = entry.base ?? entry.stack;
-    if (entry.change === 'modified' && before.kind === 'pulumi' && entry.stack.kind === 'pulumi') {
+    if (entry.change === 'modified' && pairable(before, entry.stack)) {
       this.startPair(before, entry.stack);
       return;
     }
@@ -326,8 +329,8 @@ class Syntheses {
   }
 
   /**
-   * A Pulumi stack at both revisions: one job, in one slot, so that a pair missing the cache runs in
-   * one process (synthesizeStackRevisions).
+   * A Pulumi or CDKTF stack at both revisions: one job, in one slot, so that a pair missing the
+   * cache runs in one process (synthesizeStackRevisions).
    */
   private startPair(baseStack: Stack, headStack: Stack): void {
     const baseKey = `base\0${baseStack.projectFile}`;
@@ -412,6 +415,29 @@ class Syntheses {
 }
 
 /**
+ * The review's scratch folder: the same path for every review of one repository (one of a few, so
+ * that reviews of it can run at once), because tsx caches what it compiles by file path and content:
+ * a base exported where the last review exported it compiles only the files that changed. A folder
+ * is taken by creating it and given back by removing it; past the few, any fresh folder will do.
+ */
+async function reviewWorkDir(root: string): Promise<string> {
+  const repository = createHash('sha256').update(root).digest('hex').slice(0, 12);
+  for (let slot = 0; slot < REVIEW_WORK_DIRS; slot++) {
+    const dir = join(tmpdir(), `iam-gate-review-${repository}-${slot}`);
+    try {
+      await mkdir(dir);
+      return dir;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+  }
+  return mkdtemp(join(tmpdir(), 'iam-gate-review-'));
+}
+
+/** Reviews of one repository that can run at once and still find tsx's cache warm. */
+const REVIEW_WORK_DIRS = 4;
+
+/**
  * Folders whose installed packages a staged revision links: those of every stack found at either
  * revision, not only the touched ones, since stacks start synthesizing before the touched list is
  * final (and a stack importing code from another project's folder resolves that code's packages
@@ -461,16 +487,21 @@ function certainlyTouched(
 }
 
 /**
- * The order jobs are queued in: a Pulumi stack at both revisions first, since it is one job of two
- * programs (see Syntheses.startPair), the longest; shorter jobs then fill the other slots around it
- * instead of leaving it to run alone at the end. Otherwise as given.
+ * The order jobs are queued in: a stack at both revisions that runs as one job of two programs
+ * first (see Syntheses.startPair), Pulumi's before the rest (its SDK is the slowest to load); shorter
+ * jobs then fill the other slots around them instead of leaving one to run alone at the end.
  */
 function longestFirst<T extends Pick<TouchedStack, 'stack' | 'change' | 'base'>>(entries: readonly T[]): T[] {
-  const paired = (entry: T) =>
-    entry.change === 'modified' &&
-    entry.stack.kind === 'pulumi' &&
-    (entry.base ?? entry.stack).kind === 'pulumi';
-  return [...entries.filter(paired), ...entries.filter((entry) => !paired(entry))];
+  const weight = (entry: T) =>
+    entry.change !== 'modified' || !pairable(entry.base ?? entry.stack, entry.stack)
+      ? 2
+      : entry.stack.kind === 'pulumi'
+        ? 0
+        : 1;
+  return entries
+    .map((entry, index) => ({ entry, index }))
+    .sort((a, b) => weight(a.entry) - weight(b.entry) || a.index - b.index)
+    .map(({ entry }) => entry);
 }
 
 /** The same stack description (not merely the same project file): a job for it can be reused. */

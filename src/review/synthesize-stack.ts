@@ -11,7 +11,7 @@ import { extractPolicies } from '../extract/extract-file.js';
 import { resolveManagedPolicies } from '../extract/managed-policies.js';
 import type { Stack, StackKind } from '../stacks/types.js';
 import { synthesizeCdk } from '../synth/cdk/synthesize-cdk.js';
-import { synthesizeCdktf } from '../synth/cdktf/synthesize-cdktf.js';
+import { synthesizeCdktf, synthesizeCdktfRevisions } from '../synth/cdktf/synthesize-cdktf.js';
 import { synthesizePulumi, synthesizePulumiRevisions } from '../synth/pulumi/synthesize.js';
 import { synthesisClock, type SynthContext, type SynthResult, type Synthesizer } from '../synth/types.js';
 
@@ -111,22 +111,34 @@ export interface RevisionJob extends SynthesizeOptions {
   context: SynthContext;
 }
 
+/** Kinds whose base and head can run in one process, with what runs them. */
+const PAIRED: Partial<
+  Record<
+    StackKind,
+    (
+      base: { stack: Stack; context: SynthContext },
+      head: { stack: Stack; context: SynthContext },
+    ) => Promise<[SynthResult, SynthResult]>
+  >
+> = { pulumi: synthesizePulumiRevisions, cdktf: synthesizeCdktfRevisions };
+
+/** Whether a stack's base and head can be synthesized as one job (see synthesizeStackRevisions). */
+export function pairable(base: Stack, head: Stack): boolean {
+  return base.kind === head.kind && PAIRED[head.kind] !== undefined;
+}
+
 /**
- * Base and head of one stack. Two Pulumi programs that both miss the cache run in one process
- * (`synthesizePulumiRevisions`: the SDK loads once, base is handed over before head's code loads);
- * otherwise each runs as `synthesizeStack` would, one after the other.
+ * Base and head of one stack. A Pulumi program or CDKTF app missing the cache at both revisions runs
+ * both in one process (the SDK, `cdktf` and the providers load once; base's output is handed over
+ * before head's code loads); otherwise each runs as `synthesizeStack` would, one after the other.
  */
 export async function synthesizeStackRevisions(
   base: RevisionJob,
   head: RevisionJob,
 ): Promise<[StackSynthesis, StackSynthesis]> {
   const [baseHit, headHit] = await Promise.all([cached(base.stack, base), cached(head.stack, head)]);
-  if (
-    baseHit !== undefined ||
-    headHit !== undefined ||
-    base.stack.kind !== 'pulumi' ||
-    head.stack.kind !== 'pulumi'
-  ) {
+  const paired = pairable(base.stack, head.stack) ? PAIRED[head.stack.kind] : undefined;
+  if (baseHit !== undefined || headHit !== undefined || paired === undefined) {
     const before = baseHit ?? (await synthesizeStack(base.stack, base.context, base));
     const after = headHit ?? (await synthesizeStack(head.stack, head.context, head));
     return [before, after];
@@ -136,7 +148,7 @@ export async function synthesizeStackRevisions(
     head.prepare ? head.prepare() : head.context.root,
   ]);
   const results = await guardedPair(base.stack, head.stack, () =>
-    synthesizePulumiRevisions(
+    paired(
       { stack: base.stack, context: { ...base.context, root: baseRoot } },
       { stack: head.stack, context: { ...head.context, root: headRoot } },
     ),

@@ -59,7 +59,8 @@ function patch(constructs) {
           !line.includes('(node:') &&
           !line.startsWith('node:') &&
           !line.includes(${JSON.stringify(PRELOAD_FILE_NAME)}) &&
-          !line.includes(${JSON.stringify(DEPENDENCY_SOURCE_MAPS_FILE_NAME)}),
+          !line.includes(${JSON.stringify(DEPENDENCY_SOURCE_MAPS_FILE_NAME)}) &&
+          !line.includes('app-pair-host.'),
       )
       .slice(0, ${KEPT_FRAMES});
   }

@@ -9,6 +9,7 @@ import { mkdir, mkdtemp, readFile, realpath, writeFile } from 'node:fs/promises'
 import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeDependencySourceMapsPreload } from '../dependency-source-maps.js';
+import { firstFrame, withoutFrames } from '../handed-over.js';
 import { DEFAULT_LIMITS, type RunResult } from '../runner.js';
 import { tsxNodeOptions } from '../typescript-loader.js';
 import type { Stack } from '../../stacks/types.js';
@@ -198,21 +199,6 @@ function readRun(program: Prepared, run: RunResult, snapshotText: string | undef
     warnings: [...program.configWarnings, ...warnings],
     durationMs: snapshot.elapsedMs ?? clock.durationMs(),
   };
-}
-
-/** The snapshot the host put on stdout after run `index`: the first one only (see the plan). */
-function firstFrame(stdout: string, marker: string, index: number): string | undefined {
-  const header = `\n${marker} ${index}\n`;
-  const at = stdout.indexOf(header);
-  if (at === -1) return undefined;
-  const start = at + header.length;
-  const end = stdout.indexOf('\n', start);
-  return end === -1 ? undefined : stdout.slice(start, end);
-}
-
-/** The program's own output, without the snapshots handed over (they can be megabytes). */
-function withoutFrames(stdout: string, marker: string): string {
-  return stdout.replace(new RegExp(`\\n${marker} \\d+\\n[^\\n]*(?:\\n|$)`, 'g'), '\n');
 }
 
 async function readText(path: string): Promise<string | undefined> {
