@@ -55,6 +55,13 @@ async function main(): Promise<void> {
   const plan = JSON.parse(readFileSync(planFile, 'utf8')) as AppPairPlan;
   let previous: Record<string, string> = {};
   for (const [index, run] of plan.runs.entries()) {
+    // Code both apps load from one place outside node_modules (a workspace package) starts afresh
+    // for the second; installed packages, cdktf and the providers first of all, stay loaded.
+    if (index > 0) {
+      const cache = createRequire(import.meta.url).cache;
+      for (const file of Object.keys(cache))
+        if (!/[\\/]node_modules[\\/]/.test(file)) Reflect.deleteProperty(cache, file);
+    }
     process.chdir(run.cwd);
     for (const key of Object.keys(previous)) Reflect.deleteProperty(process.env, key);
     Object.assign(process.env, run.env);

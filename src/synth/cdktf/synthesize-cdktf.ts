@@ -88,33 +88,33 @@ export async function synthesizeCdktfRevisions(
   const baseLaunch = planAppCommand(base.stack.app ?? '');
   const headLaunch = planAppCommand(head.stack.app ?? '');
   if (!pairable(baseLaunch) || !pairable(headLaunch)) return apart();
-
-  const baseClock = synthesisClock(base.stack);
-  const headClock = synthesisClock(head.stack);
   const [before, after] = await Promise.all([
     prepare(base.stack, base.context),
     prepare(head.stack, head.context),
   ]);
   const entry = (app: PreparedApp, launch: TypeScriptLaunch) =>
     path.resolve(app.root, app.stack.dir, launch.entry);
+  const runs = [
+    { app: before, launch: baseLaunch },
+    { app: after, launch: headLaunch },
+  ].map(({ app, launch }) => ({
+    entry: entry(app, launch),
+    module: moduleKind(entry(app, launch)),
+    cwd: path.join(app.root, app.stack.dir),
+    env: app.env,
+    outdir: app.outdir,
+  }));
+  // ES modules cannot be unloaded: the second app would find the first one's still in place.
+  if (runs.some((run) => run.module === 'esm')) return apart();
+
+  const baseClock = synthesisClock(base.stack);
+  const headClock = synthesisClock(head.stack);
   const marker = randomUUID();
-  const plan: AppPairPlan = {
-    frameMarker: marker,
-    runs: [
-      { app: before, launch: baseLaunch },
-      { app: after, launch: headLaunch },
-    ].map(({ app, launch }) => ({
-      entry: entry(app, launch),
-      module: moduleKind(entry(app, launch)),
-      cwd: path.join(app.root, app.stack.dir),
-      env: app.env,
-      outdir: app.outdir,
-    })),
-  };
+  const plan: AppPairPlan = { frameMarker: marker, runs };
   const planFile = path.join(head.context.workDir, 'app-pair-plan.json');
   await writeFile(planFile, JSON.stringify(plan));
-  // From source, the pair host itself needs tsx's full loader; so does an ES module app.
-  const esm = PAIR_HOST.endsWith('.ts') || plan.runs.some((run) => run.module === 'esm');
+  // From source, the pair host itself needs tsx's full loader.
+  const esm = PAIR_HOST.endsWith('.ts');
   const timeoutMs = head.context.timeoutMs ?? DEFAULT_LIMITS.timeoutMs;
   const run = await head.context.runner.run({
     command: process.execPath,

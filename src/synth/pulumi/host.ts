@@ -88,6 +88,7 @@ async function main(): Promise<void> {
   if (!planFile) throw new Error('usage: host.js <plan.json>');
   const plan = JSON.parse(readFileSync(planFile, 'utf8')) as HostPlan;
   for (const [index, run] of plan.runs.entries()) {
+    if (index > 0) forgetProgramModules();
     process.chdir(run.cwd);
     process.env.PULUMI_CONFIG = run.config;
     process.env.PULUMI_CONFIG_SECRET_KEYS = run.secretKeys;
@@ -111,6 +112,18 @@ async function main(): Promise<void> {
       );
     }
   }
+}
+
+/**
+ * Before the next program: every loaded module outside `node_modules` is forgotten, so that code
+ * both programs load from one place (a workspace package, linked into `node_modules` but living in
+ * the repository) starts afresh, without what the first program left in it. Installed packages, the
+ * SDK and its providers first of all, stay loaded: that is what the shared process is for.
+ */
+function forgetProgramModules(): void {
+  const cache = createRequire(import.meta.url).cache;
+  for (const file of Object.keys(cache))
+    if (!/[\\/]node_modules[\\/]/.test(file)) Reflect.deleteProperty(cache, file);
 }
 
 /** Patches that wrap the SDK's own functions are applied once per copy of the SDK, not once per run. */

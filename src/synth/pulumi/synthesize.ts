@@ -46,8 +46,9 @@ export const synthesizePulumi: Synthesizer = async (stack, context) => {
  * Base and head of one stack in one process: the SDK and its providers load once, which is most of
  * a small program's time. Base runs first and its snapshot reaches iam-gate (on stdout, whole) before
  * any of head's code loads, so head's code, which comes from the pull request, cannot alter it; the
- * host then runs head in a store of the SDK's own. Whatever keeps head from running there (base
- * failed, the SDK cannot keep the two apart) makes head run alone, as `synthesizePulumi` would.
+ * host then runs head in a store of the SDK's own, with the program's own modules loaded afresh.
+ * Whatever keeps head from running there (base failed, the SDK cannot keep the two apart, an ES
+ * module program, which cannot be unloaded) makes each run alone, as `synthesizePulumi` would.
  */
 export async function synthesizePulumiRevisions(
   base: { stack: Stack; context: SynthContext },
@@ -57,7 +58,8 @@ export async function synthesizePulumiRevisions(
     prepare(base.stack, base.context),
     prepare(head.stack, head.context),
   ]);
-  if (!before.ok || !after.ok) {
+  // ES modules cannot be unloaded: a second program would find the first one's still in place.
+  if (!before.ok || !after.ok || before.value.run.module === 'esm' || after.value.run.module === 'esm') {
     return [
       before.ok ? await synthesizePulumi(base.stack, base.context) : before.result,
       after.ok ? await synthesizePulumi(head.stack, head.context) : after.result,

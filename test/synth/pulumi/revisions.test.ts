@@ -110,6 +110,29 @@ describe('synthesizePulumiRevisions', () => {
   );
 
   it(
+    "loads the programs' own code afresh for head: state a shared module kept from base is gone",
+    async () => {
+      // Code both revisions load from one place outside node_modules, as a workspace package is.
+      const shared = path.join(await scratchDir('iam-gate-shared-'), 'counter.js');
+      await writeFile(shared, 'let count = 0;\nexports.next = () => ++count;\n');
+      const program = [
+        "import * as aws from '@pulumi/aws';",
+        `const { next } = require(${JSON.stringify(shared)});`,
+        "new aws.iam.Policy('counted', { policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: `Call${next()}`, Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }] }) });",
+        '',
+      ].join('\n');
+      const [base, head] = await synthesizePulumiRevisions(
+        { stack: STACK, context: await synthContext(await headCheckout(program)) },
+        { stack: STACK, context: await synthContext(await headCheckout(program)) },
+      );
+      const sid = (result: typeof base) =>
+        JSON.stringify(succeeded(result).sources.map((source) => source.document)).match(/Call\d+/)?.[0];
+      expect([sid(base), sid(head)]).toEqual(['Call1', 'Call1']);
+    },
+    SYNTH_TIMEOUT_MS,
+  );
+
+  it(
     'reviews head on its own when base fails',
     async () => {
       const brokenBase = await scratchDir('iam-gate-base-');
