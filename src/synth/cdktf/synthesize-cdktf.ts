@@ -152,12 +152,16 @@ export async function synthesizeCdktfRevisions(
     await writeFile(target, text);
   }
   const baseResult = await readOutput(before, baseOutdir, baseLaunch, output, baseClock);
-  if (run.timedOut || run.exitCode !== 0)
+  if (run.timedOut)
     return [
       baseResult,
       headClock.failed(`CDKTF app ${runFailure(run, 2 * timeoutMs)} (${head.stack.app})`, output),
     ];
-  return [baseResult, await readOutput(after, after.outdir, headLaunch, output, headClock)];
+  const headResult =
+    run.exitCode === 0 ? await readOutput(after, after.outdir, headLaunch, output, headClock) : undefined;
+  // Head failing where base ran first may be base's doing (a timer it left behind): head's own
+  // process says whether it fails by itself.
+  return [baseResult, headResult?.ok ? headResult : await synthesizeCdktf(head.stack, head.context)];
 }
 
 type TypeScriptLaunch = Extract<AppLaunch, { mode: 'typescript' }>;

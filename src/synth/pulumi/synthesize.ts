@@ -83,6 +83,9 @@ export async function synthesizePulumiRevisions(
     return [baseResult, await synthesizePulumi(head.stack, head.context)];
   }
   const headResult = readRun(after.value, shown, headSnapshot);
+  // Head failing where base ran first may be base's doing (a timer it left behind): head's own
+  // process says whether it fails by itself. A head that ran out of time is not run again.
+  if (!headResult.ok && !run.timedOut) return [baseResult, await synthesizePulumi(head.stack, head.context)];
   // The run's clock covers both programs; base's share is what the host measured for it.
   if (baseResult.ok && headResult.ok)
     headResult.durationMs = Math.max(0, run.durationMs - baseResult.durationMs);

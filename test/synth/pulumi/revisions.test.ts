@@ -133,6 +133,38 @@ describe('synthesizePulumiRevisions', () => {
   );
 
   it(
+    'runs head again on its own when it fails after base: the failure may be something base left behind',
+    async () => {
+      const baseRoot = await headCheckout(
+        [
+          "import * as aws from '@pulumi/aws';",
+          "new aws.s3.Bucket('early');",
+          // Fires once head runs in the same process (in head's folder): head's own run must not pay for it.
+          'const mine = process.cwd();',
+          "setInterval(() => { if (process.cwd() !== mine) throw new Error('a timer base left behind'); }, 20);",
+          '',
+        ].join('\n'),
+      );
+      const headRoot = await headCheckout(
+        [
+          "import * as aws from '@pulumi/aws';",
+          "export = async () => { await new Promise((done) => setTimeout(done, 600)); new aws.s3.Bucket('late'); };",
+          '',
+        ].join('\n'),
+      );
+      const runner = countingRunner();
+      const [base, head] = await synthesizePulumiRevisions(
+        { stack: STACK, context: await withRunner(baseRoot, runner) },
+        { stack: STACK, context: await withRunner(headRoot, runner) },
+      );
+      expect(succeeded(base).ok).toBe(true);
+      expect(succeeded(head).ok).toBe(true);
+      expect(runner.runs).toBe(2);
+    },
+    SYNTH_TIMEOUT_MS,
+  );
+
+  it(
     'reviews head on its own when base fails',
     async () => {
       const brokenBase = await scratchDir('iam-gate-base-');
