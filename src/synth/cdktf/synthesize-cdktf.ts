@@ -74,8 +74,10 @@ export const synthesizeCdktf: Synthesizer = async (stack, context) => {
 /**
  * Base and head of one CDKTF app in one process (app-pair-host.ts): `cdktf` and the providers load
  * once. Base's output reaches iam-gate before head's code loads, so the pull request cannot change
- * it. Apps started through a shell command, with arguments or a tsconfig of their own, and anything
- * that keeps the pair from running through, run one after the other as `synthesizeCdktf` runs them.
+ * it, and the app's own modules load afresh for head. Apps started through a shell command, with
+ * arguments or a tsconfig of their own, ES module apps (which cannot be unloaded), and anything that
+ * keeps the pair from running through, run one after the other as `synthesizeCdktf` runs them; a
+ * head that fails in the pair runs again alone.
  */
 export async function synthesizeCdktfRevisions(
   base: { stack: Stack; context: SynthContext },
