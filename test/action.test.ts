@@ -29,8 +29,12 @@ function runStep(repo: string, inputs: Record<string, string>) {
   const step = action.runs.steps.find((s) => s.id === 'review');
   if (step?.run === undefined) throw new Error('no review step');
   const shim = join(work, 'npx');
+  const calls = join(work, `calls-${Math.random()}`);
   // npx --yes --package iam-gate@<version> iam-gate <args>: run the built binary with <args>.
-  writeFileSync(shim, `#!/bin/bash\nshift 4\nexec "${process.execPath}" "${BINARY}" "$@"\n`);
+  writeFileSync(
+    shim,
+    `#!/bin/bash\nshift 4\necho "$*" >> "${calls}"\nexec "${process.execPath}" "${BINARY}" "$@"\n`,
+  );
   chmodSync(shim, 0o755);
   const env: Record<string, string> = {
     PATH: `${work}:${process.env.PATH ?? ''}`,
@@ -55,7 +59,8 @@ function runStep(repo: string, inputs: Record<string, string>) {
       .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
   );
   const summary = spawnSync('cat', [env.GITHUB_STEP_SUMMARY as string], { encoding: 'utf8' }).stdout;
-  return { ...result, outputs, summary };
+  const invocations = spawnSync('cat', [calls], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
+  return { ...result, outputs, summary, invocations };
 }
 
 describe('action.yml', () => {
@@ -90,6 +95,8 @@ describe('action.yml', () => {
 
     const failing = runStep(repo, { base, head });
     expect(failing.status).toBe(0);
+    // One review writes the log, the summary and the SARIF file: nothing is synthesized twice.
+    expect(failing.invocations).toHaveLength(1);
     expect(failing.stdout).toContain('FAIL: ');
     expect(failing.outputs.verdict).toBe('fail');
     expect(failing.summary.startsWith('## ❌ iam-gate: ')).toBe(true);

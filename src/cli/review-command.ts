@@ -2,6 +2,7 @@
  * `iam-gate review`: base against head on a local git repository, end to end. Loads the pipeline
  * (synthesizers, diff, simulator) only when the command runs, so `check` stays fast to start.
  */
+import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { MAX_DEFAULT_CONCURRENCY } from '../review/concurrency.js';
@@ -21,6 +22,10 @@ export interface ReviewCommandOptions {
   cache: boolean;
   failOnExisting?: boolean;
   concurrency?: number;
+  /** Reports also written to files, from the same review: `--markdown-output` and its siblings. */
+  markdownOutput?: string;
+  sarifOutput?: string;
+  jsonOutput?: string;
   /** Where progress goes; set on a terminal only. */
   progress?: (text: string) => void;
 }
@@ -48,6 +53,22 @@ export async function runReviewCommand(
     });
     progress?.clear();
     const output = renderReview(review, options.format, { color: io.color ?? false });
+    // The files first: a CI step that reads them after a failing verdict must find them all.
+    const files: [string | undefined, ReviewFormat][] = [
+      [options.markdownOutput, 'markdown'],
+      [options.sarifOutput, 'sarif'],
+      [options.jsonOutput, 'json'],
+    ];
+    for (const [file, format] of files) {
+      if (file === undefined) continue;
+      try {
+        await writeFile(resolve(context.cwd, file), renderReview(review, format, { color: false }));
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code ?? String(error);
+        io.stderr(`iam-gate: cannot write the ${format} report to ${file}: ${code}\n`);
+        return EXIT_USAGE;
+      }
+    }
     io.stdout(output);
     return review.verdict === 'fail' ? EXIT_BLOCKING : EXIT_OK;
   } catch (error) {
@@ -124,6 +145,9 @@ export function registerReview(
     .option('-c, --config <file>', "configuration file (default: the base revision's .github/iam-gate.yml)")
     .option('--no-cache', 'synthesize every stack, even a revision synthesized before')
     .option('--fail-on-existing', 'also fail on blocking findings that the base revision already had')
+    .option('--markdown-output <file>', 'also write the markdown report (a pull-request comment) to a file')
+    .option('--sarif-output <file>', 'also write the SARIF report (for code scanning) to a file')
+    .option('--json-output <file>', 'also write the JSON report to a file')
     .option(
       '--concurrency <n>',
       `stack syntheses at once (default: the machine's cores, at most ${MAX_DEFAULT_CONCURRENCY})`,

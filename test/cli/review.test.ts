@@ -3,7 +3,7 @@
  * repository, the Pulumi stack run against mocks and the CDKTF app synthesized, at both commits.
  * The first run is cold; the other formats reuse its cache, as a second push to a pull request would.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDemoRepo } from '../../examples/review/create-demo-repo.js';
@@ -168,4 +168,37 @@ describe('iam-gate review with a bad option', () => {
       expect(result.stdout).toBe('');
     },
   );
+});
+
+describe('iam-gate review writing several reports at once', () => {
+  it('writes the markdown, SARIF and JSON reports of the same review to files, text to stdout', async () => {
+    const out = mkdtempSync(join(work, 'reports-'));
+    const result = await review([
+      '--format',
+      'text',
+      '--markdown-output',
+      join(out, 'summary.md'),
+      '--sarif-output',
+      join(out, 'review.sarif'),
+      '--json-output',
+      join(out, 'review.json'),
+    ]);
+    expect(result.status).toBe(1);
+    expect(result.stdout.trimEnd().split('\n').at(-1)).toBe('FAIL: 5 blocking findings introduced');
+    expect(readFileSync(join(out, 'summary.md'), 'utf8')).toMatch(/^## ❌ iam-gate: /);
+    const json = JSON.parse(readFileSync(join(out, 'review.json'), 'utf8')) as ReviewJson;
+    expect(json.verdict).toBe('fail');
+    const sarif = JSON.parse(readFileSync(join(out, 'review.sarif'), 'utf8')) as {
+      runs: { results: unknown[] }[];
+    };
+    const findings = json.stacks.reduce((count, stack) => count + stack.findings.length, 0);
+    expect(sarif.runs[0]?.results).toHaveLength(findings);
+  });
+
+  it('says which report it could not write, and exits 2', async () => {
+    const result = await review(['--sarif-output', join(work, 'no-such-folder', 'review.sarif')]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('cannot write the sarif report to ');
+    expect(result.stderr).toContain('ENOENT');
+  });
 });
