@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SourceLocation } from '../../../src/extract/types.js';
 import type { Stack, StackKind } from '../../../src/stacks/types.js';
-import { localRunner } from '../../../src/synth/runner.js';
+import { localRunner, type Runner } from '../../../src/synth/runner.js';
 import type { SynthContext, SynthResult } from '../../../src/synth/types.js';
 
 export const REPO = fileURLToPath(new URL('../../../', import.meta.url));
@@ -71,4 +71,17 @@ export function succeeded(result: SynthResult): Extract<SynthResult, { ok: true 
 export function failed(result: SynthResult): Extract<SynthResult, { ok: false }> {
   if (result.ok) throw new Error(`synthesis succeeded with ${result.sources.length} policies`);
   return result;
+}
+
+/** The real runner, counting the processes it starts. */
+export function countingRunner(): Runner & { runs: number } {
+  const runner = {
+    name: 'counting',
+    runs: 0,
+    run(request: Parameters<Runner['run']>[0]) {
+      runner.runs++;
+      return localRunner.run(request);
+    },
+  };
+  return runner;
 }

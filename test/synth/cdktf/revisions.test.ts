@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { synthesizeCdktf, synthesizeCdktfRevisions } from '../../../src/synth/cdktf/synthesize-cdktf.js';
 import { localRunner, type Runner } from '../../../src/synth/runner.js';
 import {
+  countingRunner,
   REPO,
   removeScratchDirs,
   scratchDir,
@@ -32,19 +33,6 @@ async function checkout(revision: 'base' | 'head', main?: string): Promise<strin
   if (main !== undefined) await writeFile(path.join(root, 'cdktf-app/main.ts'), main);
   await symlink(path.join(REPO, 'node_modules'), path.join(root, 'node_modules'), 'dir');
   return root;
-}
-
-/** The real runner, counting the processes it starts. */
-function countingRunner(): Runner & { runs: number } {
-  const runner = {
-    name: 'counting',
-    runs: 0,
-    run(request: Parameters<Runner['run']>[0]) {
-      runner.runs++;
-      return localRunner.run(request);
-    },
-  };
-  return runner;
 }
 
 async function pair(baseRoot: string, headRoot: string, runner: Runner = localRunner) {

@@ -8,10 +8,11 @@ import { cp, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Stack } from '../../../src/stacks/types.js';
-import { localRunner, type Runner } from '../../../src/synth/runner.js';
+import type { Runner } from '../../../src/synth/runner.js';
 import { synthesizePulumi, synthesizePulumiRevisions } from '../../../src/synth/pulumi/synthesize.js';
 import type { SynthContext } from '../../../src/synth/types.js';
 import {
+  countingRunner,
   REPO,
   removeScratchDirs,
   scratchDir,
@@ -41,19 +42,6 @@ async function headCheckout(index?: string): Promise<string> {
   if (index !== undefined) await writeFile(path.join(root, 'pulumi-app/index.ts'), index);
   await symlink(path.join(REPO, 'node_modules'), path.join(root, 'node_modules'), 'dir');
   return root;
-}
-
-/** The real runner, counting the processes it starts. */
-function countingRunner(): Runner & { runs: number } {
-  const runner = {
-    name: 'counting',
-    runs: 0,
-    run(request: Parameters<Runner['run']>[0]) {
-      runner.runs++;
-      return localRunner.run(request);
-    },
-  };
-  return runner;
 }
 
 const withRunner = async (root: string, runner: Runner): Promise<SynthContext> =>
