@@ -3,7 +3,7 @@
  * CloudFormation templates, Terraform JSON, `pulumi preview --json` output) and exit 1 when a
  * finding blocks. I/O lives here; extraction, lint and rendering are pure.
  */
-import { relative } from 'node:path';
+import { join, relative } from 'node:path';
 import { applyConfig, isBlocking, ruleSettings } from '../config/apply-config.js';
 import { loadConfig } from '../config/load-config.js';
 import { renderReport } from '../report/index.js';
@@ -43,7 +43,20 @@ export async function runCheck(
   }
   const config = loaded.config;
 
-  const { sources, files: checked, errors } = await readSources(paths);
+  let inputs = paths;
+  if (inputs.length === 0) {
+    const listed = await configuredPolicyFiles(
+      config.policies,
+      options.cwd,
+      loaded.path === undefined ? undefined : relative(options.cwd, loaded.path),
+    );
+    if (!listed.ok) {
+      io.stderr(`iam-gate: ${listed.error}\n`);
+      return EXIT_USAGE;
+    }
+    inputs = listed.files;
+  }
+  const { sources, files: checked, errors } = await readSources(inputs);
   // Every unreadable input is listed, not just the first, and nothing is half-reported.
   if (errors.length > 0) {
     io.stderr(errors.map((e) => `iam-gate: ${e}\n`).join(''));
@@ -89,4 +102,34 @@ async function expectationFindings(
     ...(loaded.expectLines === undefined ? {} : { lines: loaded.expectLines }),
   });
   return results.flatMap((result) => (result.finding === undefined ? [] : [result.finding]));
+}
+
+/**
+ * `iam-gate check` with no files: the ones the config lists under `policies:` (globs relative to the
+ * folder the command runs in, the repository root), as `review` reads them at both revisions.
+ */
+async function configuredPolicyFiles(
+  policies: readonly { path: string }[],
+  cwd: string,
+  configFile: string | undefined,
+): Promise<{ ok: true; files: string[] } | { ok: false; error: string }> {
+  if (policies.length === 0) {
+    return {
+      ok: false,
+      error: `nothing to check: name files or directories, or list them under policies: in ${configFile ?? '.github/iam-gate.yml'}`,
+    };
+  }
+  const { directoryTree } = await import('../stacks/repo-tree.js');
+  const { compilePathGlobs, PathGlobError } = await import('../stacks/path-glob.js');
+  const globs = policies.map((entry) => entry.path);
+  let matches: (path: string) => boolean;
+  try {
+    matches = compilePathGlobs(globs);
+  } catch (error) {
+    if (error instanceof PathGlobError) return { ok: false, error: `policies: ${error.message}` };
+    throw error;
+  }
+  const files = (await directoryTree(cwd)).files.filter(matches);
+  if (files.length === 0) return { ok: false, error: `no file matches policies: ${globs.join(', ')}` };
+  return { ok: true, files: files.map((file) => relative(process.cwd(), join(cwd, file)) || file) };
 }

@@ -35,7 +35,7 @@ export function buildProgram(io: ExpandedIo, context: CliContext, result: { code
     .description(
       'lint IAM policies in policy documents, CloudFormation templates (JSON/YAML), Terraform JSON (cdk.tf.json) and `pulumi preview --json` output',
     )
-    .argument('<files...>', 'files or directories to check')
+    .argument('[files...]', "files or directories to check (default: the config's policies: list)")
     .addOption(new Option('-f, --format <format>', 'output format').choices(REPORT_FORMATS).default('text'))
     .option('-c, --config <file>', 'configuration file (default: .github/iam-gate.yml if present)')
     .addHelpText('after', '\nExit codes: 0 no blocking finding, 1 blocking findings, 2 usage or input error.')

@@ -418,10 +418,18 @@ describe.concurrent('iam-gate check: exit 2 for usage and input errors', () => {
     expect(stderr).toContain("argument 'xml' is invalid. Allowed choices are text, json, sarif, markdown.");
   });
 
-  it('check with no files', async () => {
+  it('check with no files and no policies: in the config', async () => {
     const stderr = await usageError(['check']);
-    expect(stderr).toMatch(/^error: missing required argument 'files'\n/);
-    expect(stderr).toContain('Usage: iam-gate check');
+    expect(stderr).toBe(
+      'iam-gate: nothing to check: name files or directories, or list them under policies: in .github/iam-gate.yml\n',
+    );
+  });
+
+  it('check with no files and policies: that match nothing', async () => {
+    const stderr = await usageError(['check'], {
+      '.github/iam-gate.yml': 'policies:\n  - path: iam/*.json\n',
+    });
+    expect(stderr).toBe('iam-gate: no file matches policies: iam/*.json\n');
   });
 
   it('a directory without a single policy file', async () => {
@@ -459,6 +467,20 @@ describe.concurrent('iam-gate check: configuration', () => {
     );
     expect({ status, stderr }).toEqual({ status: 0, stderr: '' });
     expect(stdout).toBe('No problems found in 1 file\n');
+  });
+
+  it("check with no files checks the config's policies: list, and nothing in node_modules", async () => {
+    const { status, json } = await checkIn(
+      {
+        '.github/iam-gate.yml': 'policies:\n  - path: "**/*.json"\n  - path: "!fixtures/**"\n',
+        'iam/identity.json': fixture(POLICY),
+        'fixtures/queue.json': fixture(QUEUE_WILDCARD),
+        'node_modules/some-package/policy.json': fixture(POLICY),
+      },
+      ['check', '--format', 'json'],
+    );
+    expect(status).toBe(1);
+    expect([...new Set(json().findings.map((finding) => finding.file))]).toEqual(['iam/identity.json']);
   });
 
   it('a rule set to warning no longer blocks', async () => {
