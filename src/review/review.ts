@@ -281,9 +281,8 @@ class Syntheses {
 
   /** Queues the stack's syntheses unless they are already queued. */
   start(entry: Pick<TouchedStack, 'stack' | 'change' | 'base'>): void {
-    const before = entry.base ?? entry.stack;
-    if (entry.change === 'modified' && pairable(before, entry.stack)) {
-      this.startPair(before, entry.stack);
+    if (runsAsPair(entry)) {
+      this.startPair(entry.base ?? entry.stack, entry.stack);
       return;
     }
     for (const side of sidesOf(entry.change)) {
@@ -492,16 +491,16 @@ function certainlyTouched(
  * jobs then fill the other slots around them instead of leaving one to run alone at the end.
  */
 function longestFirst<T extends Pick<TouchedStack, 'stack' | 'change' | 'base'>>(entries: readonly T[]): T[] {
-  const weight = (entry: T) =>
-    entry.change !== 'modified' || !pairable(entry.base ?? entry.stack, entry.stack)
-      ? 2
-      : entry.stack.kind === 'pulumi'
-        ? 0
-        : 1;
+  const weight = (entry: T) => (!runsAsPair(entry) ? 2 : entry.stack.kind === 'pulumi' ? 0 : 1);
   return entries
     .map((entry, index) => ({ entry, index }))
     .sort((a, b) => weight(a.entry) - weight(b.entry) || a.index - b.index)
     .map(({ entry }) => entry);
+}
+
+/** A stack synthesized at both revisions as one job (see Syntheses.startPair). */
+function runsAsPair(entry: Pick<TouchedStack, 'stack' | 'change' | 'base'>): boolean {
+  return entry.change === 'modified' && pairable(entry.base ?? entry.stack, entry.stack);
 }
 
 /** The same stack description (not merely the same project file): a job for it can be reused. */

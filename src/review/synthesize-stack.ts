@@ -99,8 +99,15 @@ export async function synthesizeStack(
   context: SynthContext,
   options: SynthesizeOptions = {},
 ): Promise<StackSynthesis> {
-  const hit = await cached(stack, options);
-  if (hit !== undefined) return hit;
+  return (await cached(stack, options)) ?? fresh(stack, context, options);
+}
+
+/** A synthesis that missed the cache: the revision put on disk, the synthesizer run, the result stored. */
+async function fresh(
+  stack: Stack,
+  context: SynthContext,
+  options: SynthesizeOptions,
+): Promise<StackSynthesis> {
   if (options.prepare !== undefined) context = { ...context, root: await options.prepare() };
   return stored(await guarded(stack, () => SYNTHESIZERS[stack.kind](stack, context)), options);
 }
@@ -139,8 +146,8 @@ export async function synthesizeStackRevisions(
   const [baseHit, headHit] = await Promise.all([cached(base.stack, base), cached(head.stack, head)]);
   const paired = pairable(base.stack, head.stack) ? PAIRED[head.stack.kind] : undefined;
   if (baseHit !== undefined || headHit !== undefined || paired === undefined) {
-    const before = baseHit ?? (await synthesizeStack(base.stack, base.context, base));
-    const after = headHit ?? (await synthesizeStack(head.stack, head.context, head));
+    const before = baseHit ?? (await fresh(base.stack, base.context, base));
+    const after = headHit ?? (await fresh(head.stack, head.context, head));
     return [before, after];
   }
   const [baseRoot, headRoot] = await Promise.all([

@@ -15,6 +15,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { forgetProgramModules, handOver } from '../handed-over.js';
 
 /** What synthesize-cdktf.ts asks of one process: the apps, in order. */
 export interface AppPairPlan {
@@ -55,13 +56,7 @@ async function main(): Promise<void> {
   const plan = JSON.parse(readFileSync(planFile, 'utf8')) as AppPairPlan;
   let previous: Record<string, string> = {};
   for (const [index, run] of plan.runs.entries()) {
-    // Code both apps load from one place outside node_modules (a workspace package) starts afresh
-    // for the second; installed packages, cdktf and the providers first of all, stay loaded.
-    if (index > 0) {
-      const cache = createRequire(import.meta.url).cache;
-      for (const file of Object.keys(cache))
-        if (!/[\\/]node_modules[\\/]/.test(file)) Reflect.deleteProperty(cache, file);
-    }
+    if (index > 0) forgetProgramModules();
     process.chdir(run.cwd);
     for (const key of Object.keys(previous)) Reflect.deleteProperty(process.env, key);
     Object.assign(process.env, run.env);
@@ -72,12 +67,7 @@ async function main(): Promise<void> {
     // A synth the app started from a promise may still be under way: one more turn for it.
     await new Promise((resolve) => setImmediate(resolve));
     if (!existsSync(join(run.outdir, 'manifest.json'))) return;
-    const handedOver = JSON.stringify(filesUnder(run.outdir));
-    await new Promise<void>((resolve, reject) =>
-      process.stdout.write(`\n${plan.frameMarker} ${index}\n${handedOver}\n`, (error) =>
-        error ? reject(error) : resolve(),
-      ),
-    );
+    await handOver(plan.frameMarker, index, JSON.stringify(filesUnder(run.outdir)));
   }
 }
 

@@ -65,11 +65,23 @@ async function prepare(stack: Stack, context: SynthContext): Promise<PreparedApp
 
 export const synthesizeCdktf: Synthesizer = async (stack, context) => {
   const clock = synthesisClock(stack);
-  const app = await prepare(stack, context);
-  const run = await runApp(stack, context, { label: 'CDKTF app', env: app.env, nodeOptions: app.preloads });
+  return runAlone(await prepare(stack, context), context, clock);
+};
+
+/** One prepared app in a process of its own. */
+async function runAlone(
+  app: PreparedApp,
+  context: SynthContext,
+  clock = synthesisClock(app.stack),
+): Promise<SynthResult> {
+  const run = await runApp(app.stack, context, {
+    label: 'CDKTF app',
+    env: app.env,
+    nodeOptions: app.preloads,
+  });
   if (!run.ok) return clock.failed(run.error, run.output);
   return readOutput(app, app.outdir, run.launch, run.output, clock);
-};
+}
 
 /**
  * Base and head of one CDKTF app in one process (app-pair-host.ts): `cdktf` and the providers load
@@ -83,17 +95,18 @@ export async function synthesizeCdktfRevisions(
   base: { stack: Stack; context: SynthContext },
   head: { stack: Stack; context: SynthContext },
 ): Promise<[SynthResult, SynthResult]> {
-  const apart = async (): Promise<[SynthResult, SynthResult]> => [
-    await synthesizeCdktf(base.stack, base.context),
-    await synthesizeCdktf(head.stack, head.context),
-  ];
   const baseLaunch = planAppCommand(base.stack.app ?? '');
   const headLaunch = planAppCommand(head.stack.app ?? '');
-  if (!pairable(baseLaunch) || !pairable(headLaunch)) return apart();
+  if (!pairable(baseLaunch) || !pairable(headLaunch))
+    return [await synthesizeCdktf(base.stack, base.context), await synthesizeCdktf(head.stack, head.context)];
   const [before, after] = await Promise.all([
     prepare(base.stack, base.context),
     prepare(head.stack, head.context),
   ]);
+  const apart = async (): Promise<[SynthResult, SynthResult]> => [
+    await runAlone(before, base.context),
+    await runAlone(after, head.context),
+  ];
   const entry = (app: PreparedApp, launch: TypeScriptLaunch) =>
     path.resolve(app.root, app.stack.dir, launch.entry);
   const runs = [
@@ -122,7 +135,7 @@ export async function synthesizeCdktfRevisions(
     command: process.execPath,
     args: [...after.preloads, ...tsxNodeOptions(esm ? 'esm' : 'cjs'), PAIR_HOST, planFile],
     cwd: plan.runs[1]?.cwd ?? after.root,
-    env: { ...head.context.env },
+    env: head.context.env,
     limits: { timeoutMs: 2 * timeoutMs, maxOutputBytes: DEFAULT_LIMITS.maxOutputBytes + HANDED_OVER_BYTES },
   });
 
@@ -136,7 +149,7 @@ export async function synthesizeCdktfRevisions(
     if (run.exitCode === 0 && !run.timedOut) return apart();
     return [
       baseClock.failed(`CDKTF app ${runFailure(run, 2 * timeoutMs)} (${base.stack.app})`, output),
-      await synthesizeCdktf(head.stack, head.context),
+      await runAlone(after, head.context),
     ];
   }
   // What base wrote, put back on disk from what was handed over, where head's code never was.
@@ -163,7 +176,7 @@ export async function synthesizeCdktfRevisions(
     run.exitCode === 0 ? await readOutput(after, after.outdir, headLaunch, output, headClock) : undefined;
   // Head failing where base ran first may be base's doing (a timer it left behind): head's own
   // process says whether it fails by itself.
-  return [baseResult, headResult?.ok ? headResult : await synthesizeCdktf(head.stack, head.context)];
+  return [baseResult, headResult?.ok ? headResult : await runAlone(after, head.context)];
 }
 
 type TypeScriptLaunch = Extract<AppLaunch, { mode: 'typescript' }>;

@@ -21,6 +21,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type * as PulumiModule from '@pulumi/pulumi';
+import { forgetProgramModules, handOver } from '../handed-over.js';
 import { deferPulumiSdkModules } from './defer-sdk-modules.js';
 import { answerInvoke, GET_POLICY_DOCUMENT, type InvokeSettings, knownInvoke } from './invokes.js';
 import { droppedPaths } from './json-loss.js';
@@ -103,27 +104,10 @@ async function main(): Promise<void> {
     const text = stringify(snapshot);
     writeFileSync(run.snapshotFile, text);
     if (index < plan.runs.length - 1) {
-      // JSON.stringify escapes line breaks, so the snapshot is one line; the callback fires once it
-      // is in the pipe, before any code of the next program runs.
-      await new Promise<void>((resolve, reject) =>
-        process.stdout.write(`\n${plan.frameMarker} ${index}\n${text}\n`, (error) =>
-          error ? reject(error) : resolve(),
-        ),
-      );
+      // Whole and in the pipe before any code of the next program runs (handed-over.ts).
+      await handOver(plan.frameMarker, index, text);
     }
   }
-}
-
-/**
- * Before the next program: every loaded module outside `node_modules` is forgotten, so that code
- * both programs load from one place (a workspace package, linked into `node_modules` but living in
- * the repository) starts afresh, without what the first program left in it. Installed packages, the
- * SDK and its providers first of all, stay loaded: that is what the shared process is for.
- */
-function forgetProgramModules(): void {
-  const cache = createRequire(import.meta.url).cache;
-  for (const file of Object.keys(cache))
-    if (!/[\\/]node_modules[\\/]/.test(file)) Reflect.deleteProperty(cache, file);
 }
 
 /** Patches that wrap the SDK's own functions are applied once per copy of the SDK, not once per run. */

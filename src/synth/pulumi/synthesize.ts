@@ -37,10 +37,18 @@ interface Prepared {
 
 export const synthesizePulumi: Synthesizer = async (stack, context) => {
   const prepared = await prepare(stack, context);
-  if (!prepared.ok) return prepared.result;
-  const run = await runHost([prepared.value], context, randomUUID());
-  return readRun(prepared.value, run, await readText(prepared.value.run.snapshotFile));
+  return prepared.ok ? runAlone(prepared.value, context) : prepared.result;
 };
+
+/** One prepared program in a host of its own. */
+async function runAlone(program: Prepared, context: SynthContext): Promise<SynthResult> {
+  const run = await runHost([program], context, randomUUID());
+  return readRun(program, run, await readText(program.run.snapshotFile));
+}
+
+/** A program run again on its own after a pair: its clock starts now. */
+const again = (program: Prepared, context: SynthContext) =>
+  runAlone({ ...program, clock: synthesisClock(program.stack) }, context);
 
 /**
  * Base and head of one stack in one process: the SDK and its providers load once, which is most of
@@ -61,8 +69,8 @@ export async function synthesizePulumiRevisions(
   // ES modules cannot be unloaded: a second program would find the first one's still in place.
   if (!before.ok || !after.ok || before.value.run.module === 'esm' || after.value.run.module === 'esm') {
     return [
-      before.ok ? await synthesizePulumi(base.stack, base.context) : before.result,
-      after.ok ? await synthesizePulumi(head.stack, head.context) : after.result,
+      before.ok ? await runAlone(before.value, base.context) : before.result,
+      after.ok ? await runAlone(after.value, head.context) : after.result,
     ];
   }
   const marker = randomUUID();
@@ -71,7 +79,7 @@ export async function synthesizePulumiRevisions(
   const shown = { ...run, stdout: withoutFrames(run.stdout, marker) };
   if (handedOver === undefined) {
     // Base never finished: its failure is the run's; head has not run yet.
-    return [readRun(before.value, shown, undefined), await synthesizePulumi(head.stack, head.context)];
+    return [readRun(before.value, shown, undefined), await again(after.value, head.context)];
   }
   const baseResult = readRun(
     before.value,
@@ -79,13 +87,12 @@ export async function synthesizePulumiRevisions(
     handedOver,
   );
   const headSnapshot = await readText(after.value.run.snapshotFile);
-  if (headSnapshot === undefined && run.exitCode === 0) {
-    return [baseResult, await synthesizePulumi(head.stack, head.context)];
-  }
+  if (headSnapshot === undefined && run.exitCode === 0)
+    return [baseResult, await again(after.value, head.context)];
   const headResult = readRun(after.value, shown, headSnapshot);
   // Head failing where base ran first may be base's doing (a timer it left behind): head's own
   // process says whether it fails by itself. A head that ran out of time is not run again.
-  if (!headResult.ok && !run.timedOut) return [baseResult, await synthesizePulumi(head.stack, head.context)];
+  if (!headResult.ok && !run.timedOut) return [baseResult, await again(after.value, head.context)];
   // The run's clock covers both programs; base's share is what the host measured for it.
   if (baseResult.ok && headResult.ok)
     headResult.durationMs = Math.max(0, run.durationMs - baseResult.durationMs);
@@ -168,7 +175,7 @@ async function runHost(programs: Prepared[], context: SynthContext, frameMarker:
       planFile,
     ],
     cwd: first.run.cwd,
-    env: { ...context.env },
+    env: context.env,
     limits: {
       // Each program gets the time one would; a snapshot handed over on stdout must fit whole.
       timeoutMs: timeoutMs * programs.length,
