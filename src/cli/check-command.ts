@@ -4,7 +4,7 @@
  * finding blocks. I/O lives here; extraction, lint and rendering are pure.
  */
 import { join, relative } from 'node:path';
-import { applyConfig, isBlocking, ruleSettings } from '../config/apply-config.js';
+import { applyConfig, enabledRules, isBlocking, ruleSettings } from '../config/apply-config.js';
 import { loadConfig } from '../config/load-config.js';
 import { renderReport } from '../report/index.js';
 import { lintSources, ruleIds, rules } from '../rules/index.js';
@@ -63,7 +63,7 @@ export async function runCheck(
     return EXIT_USAGE;
   }
 
-  const linted = lintSources(sources, { rules, settings: ruleSettings(config) });
+  const linted = lintSources(sources, { rules: enabledRules(rules, config), settings: ruleSettings(config) });
   linted.push(...(await expectationFindings(sources, loaded, options.cwd)));
   const { findings, notes } = applyConfig(linted, config, options.today ?? new Date());
   const blocking = (finding: (typeof findings)[number]) => isBlocking(finding, config);

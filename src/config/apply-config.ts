@@ -3,7 +3,7 @@
  * passed in so expiry is testable and one review uses one date throughout.
  */
 import { matchesGlob } from '../policy/glob.js';
-import type { Finding, RuleSettings } from '../rules/types.js';
+import type { Finding, Rule, RuleSettings } from '../rules/types.js';
 import type { ConfigException, IamGateConfig } from './schema.js';
 import { severityRank } from './severity.js';
 
@@ -130,6 +130,17 @@ export function applyConfig(
 /** Whether a finding fails the run: at or above `failOn`, and not suppressed by an exception. */
 export function isBlocking(finding: Finding, config: Pick<IamGateConfig, 'failOn'>): boolean {
   return finding.suppressed === undefined && severityRank(finding.severity) >= severityRank(config.failOn);
+}
+
+/**
+ * The rules a config leaves on. A rule set to `off` would only have its findings dropped by
+ * `applyConfig`, so it is not run at all: turning off a costly rule makes the check faster.
+ */
+export function enabledRules<R extends Pick<Rule, 'id'>>(
+  rules: readonly R[],
+  config: Pick<IamGateConfig, 'rules'>,
+): R[] {
+  return rules.filter((rule) => config.rules[rule.id] !== 'off');
 }
 
 /** The organisation facts rules read (owned and trusted accounts, allowed OIDC subjects). */

@@ -16,14 +16,20 @@ import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { applyConfig, isBlocking, ruleSettings, type ConfigNote } from '../config/apply-config.js';
+import {
+  applyConfig,
+  enabledRules,
+  isBlocking,
+  ruleSettings,
+  type ConfigNote,
+} from '../config/apply-config.js';
 import { loadConfig } from '../config/load-config.js';
 import { defaultConfig } from '../config/defaults.js';
 import type { IamGateConfig } from '../config/schema.js';
 import { EXPECTATION_FAILED } from '../expect/expectation-failed.js';
 import { evaluateExpectations, type ExpectationResult } from '../expect/evaluate-expectations.js';
 import { principalOf, type PolicySource } from '../extract/types.js';
-import { ruleIds, rules } from '../rules/index.js';
+import { ruleIds, rules, type LintOptions } from '../rules/index.js';
 import type { Finding } from '../rules/types.js';
 import { discoverStacks, projectDirs, type Discovery } from '../stacks/discover-stacks.js';
 import { gitRevisionTree, type GitRevisionTree } from '../stacks/git-tree.js';
@@ -129,7 +135,7 @@ export async function runReview(options: ReviewOptions): Promise<Review> {
   }
 
   const warnings: string[] = [];
-  const settings = ruleSettings(config.config);
+  const lint = { rules: enabledRules(rules, config.config), settings: ruleSettings(config.config) };
   let touched: TouchedStack[];
   let reviewed: ReviewedStack[];
   const syntheses = new Syntheses(root, base, head, rootTrees, stagedStackDirs(discovered), options);
@@ -147,7 +153,7 @@ export async function runReview(options: ReviewOptions): Promise<Review> {
     }
     for (const entry of longestFirst(touched)) syntheses.start(entry);
     // Each stack is compared as soon as its revisions are in, while slower stacks still synthesize.
-    reviewed = await syntheses.results(touched, (entry) => compareStack(entry, settings));
+    reviewed = await syntheses.results(touched, (entry) => compareStack(entry, lint));
   } finally {
     await syntheses.close();
   }
@@ -526,7 +532,7 @@ function limiter(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
   };
 }
 
-function compareStack(entry: SynthesizedStack, settings: ReturnType<typeof ruleSettings>): ReviewedStack {
+function compareStack(entry: SynthesizedStack, lint: LintOptions): ReviewedStack {
   const { touched, base, head } = entry;
   const baseSources = base?.ok ? base.sources : undefined;
   const headSources = head?.ok ? head.sources : [];
@@ -537,10 +543,7 @@ function compareStack(entry: SynthesizedStack, settings: ReturnType<typeof ruleS
     comparison = compareRevisions(
       touched.change === 'added' || base?.ok !== true ? undefined : baseSources,
       headSources,
-      {
-        rules,
-        settings,
-      },
+      lint,
     );
   }
   const sourceIds = new Set<string>(headSources.map((source: PolicySource) => source.id));

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { applyConfig, isBlocking, ruleSettings } from '../../src/config/apply-config.js';
+import { applyConfig, enabledRules, isBlocking, ruleSettings } from '../../src/config/apply-config.js';
+import { rules } from '../../src/rules/index.js';
 import { defaultConfig, iamGateConfigSchema, type IamGateConfigInput } from '../../src/config/schema.js';
 import type { PolicySource } from '../../src/extract/types.js';
 import type { Finding, Severity } from '../../src/rules/types.js';
@@ -56,6 +57,17 @@ describe('severity overrides', () => {
       TODAY,
     );
     expect(result.map((f) => f.ruleId)).toEqual(['wildcard-resource']);
+  });
+
+  it('does not run the rules that are off at all', () => {
+    const enabled = enabledRules(
+      rules,
+      config({ rules: { 'action-prefix-wildcard': 'off', 'wildcard-resource': 'warning' } }),
+    );
+    expect(enabled.map((rule) => rule.id)).toEqual(
+      rules.map((rule) => rule.id).filter((id) => id !== 'action-prefix-wildcard'),
+    );
+    expect(enabledRules(rules, config({}))).toEqual(rules);
   });
 
   it('leaves its input untouched', () => {
