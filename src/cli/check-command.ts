@@ -9,6 +9,7 @@ import { loadConfig } from '../config/load-config.js';
 import { renderReport } from '../report/index.js';
 import { lintSources, ruleIds, rules } from '../rules/index.js';
 import { packageVersion } from '../version.js';
+import { elementLine } from '../extract/element-lines.js';
 import type { PolicySource } from '../extract/types.js';
 import type { Finding } from '../rules/types.js';
 import type { LoadConfigResult } from '../config/load-config.js';
@@ -56,7 +57,7 @@ export async function runCheck(
     }
     inputs = listed.files;
   }
-  const { sources, files: checked, errors } = await readSources(inputs);
+  const { sources, files: checked, inputs: parsedInputs, errors } = await readSources(inputs);
   // Every unreadable input is listed, not just the first, and nothing is half-reported.
   if (errors.length > 0) {
     io.stderr(errors.map((e) => `iam-gate: ${e}\n`).join(''));
@@ -66,6 +67,15 @@ export async function runCheck(
   const linted = lintSources(sources, { rules: enabledRules(rules, config), settings: ruleSettings(config) });
   linted.push(...(await expectationFindings(sources, loaded, options.cwd)));
   const { findings, notes } = applyConfig(linted, config, options.today ?? new Date());
+  // JSON output names the element by its path alone; the formats a person or code scanning reads
+  // point at its line, which costs a second (location-keeping) parse of each file with findings.
+  if (options.format !== 'json') {
+    for (const finding of findings) {
+      const input = parsedInputs.get(finding.source.location?.file ?? '');
+      const line = input && elementLine(input, finding.source, finding.path);
+      if (line !== undefined && line !== finding.source.location?.line) finding.line = line;
+    }
+  }
   const blocking = (finding: (typeof findings)[number]) => isBlocking(finding, config);
   const output = renderReport(
     {

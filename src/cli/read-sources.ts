@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { kindOfValue } from '../extract/detect-input.js';
 import { extractPolicies } from '../extract/extract-file.js';
-import { parseInputText } from '../extract/input-document.js';
+import { type InputDocument, parseInputText } from '../extract/input-document.js';
 import type { PolicySource } from '../extract/types.js';
 import { expandInputs } from './input-files.js';
 
@@ -13,6 +13,8 @@ export interface ReadSources {
   sources: PolicySource[];
   /** The files that held policies. */
   files: string[];
+  /** Each of those files as parsed, by the name its sources' locations give. */
+  inputs: Map<string, InputDocument>;
   /** One message per input that could not be read or recognised. */
   errors: string[];
 }
@@ -21,6 +23,7 @@ export async function readSources(paths: readonly string[]): Promise<ReadSources
   const { files, errors } = await expandInputs(paths);
   const sources: PolicySource[] = [];
   const read: string[] = [];
+  const inputs = new Map<string, InputDocument>();
   for (const { path: file, fromDirectory } of files) {
     // Synchronous reads: a check reads thousands of small files, where a promise per file costs more than the read.
     let text: string;
@@ -34,12 +37,13 @@ export async function readSources(paths: readonly string[]): Promise<ReadSources
     if (extracted.ok) {
       sources.push(...extracted.sources);
       read.push(file);
+      inputs.set(file, extracted.input);
     } else if (!(fromDirectory && isOtherData(text, file))) {
       errors.push(extracted.error);
     }
   }
   if (errors.length === 0 && read.length === 0) errors.push(`no policy files found in ${paths.join(', ')}`);
-  return { sources, files: read, errors };
+  return { sources, files: read, inputs, errors };
 }
 
 /**

@@ -15,7 +15,14 @@ import type { PolicySource } from './types.js';
 export type { InputKind } from './detect-input.js';
 
 export type ExtractResult =
-  { ok: true; kind: InputKind; sources: PolicySource[] } | { ok: false; error: string };
+  | {
+      ok: true;
+      kind: InputKind;
+      sources: PolicySource[];
+      /** The file as parsed: `elementLine` finds a finding's line in it. */
+      input: InputDocument;
+    }
+  | { ok: false; error: string };
 
 const EXTRACTORS: Record<InputKind, (input: InputDocument, file: string) => PolicySource[]> = {
   policy: extractPolicyFile,
@@ -37,7 +44,12 @@ export function extractPolicies(text: string, fileName: string): ExtractResult {
     };
   }
   try {
-    return { ok: true, kind, sources: resolveManagedPolicies(EXTRACTORS[kind](parsed.input, fileName)) };
+    return {
+      ok: true,
+      kind,
+      sources: resolveManagedPolicies(EXTRACTORS[kind](parsed.input, fileName)),
+      input: parsed.input,
+    };
   } catch (error) {
     // Extractors read untrusted shapes; a value they did not foresee is an input error, not a crash.
     const detail = error instanceof Error ? error.message : String(error);

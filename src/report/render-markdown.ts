@@ -9,6 +9,7 @@ import {
   type ReportEntry,
   type ReportSummary,
   count,
+  findingLocation,
   locationLabel,
   policyLabel,
   ruleDocsUrl,
@@ -100,7 +101,7 @@ function compose(report: CheckReport, summary: ReportSummary, maxRows: number): 
 }
 
 function findingCells({ finding }: ReportEntry): string[] {
-  const location = locationLabel(finding.source.location);
+  const location = locationLabel(findingLocation(finding));
   return [
     `[${escapeMarkdown(finding.ruleId)}](${ruleDocsUrl(finding.ruleId)})`,
     location === undefined ? '—' : codeSpan(location),

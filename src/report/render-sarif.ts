@@ -8,7 +8,14 @@ import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import type { Finding, Severity } from '../rules/types.js';
 import { escapeMarkdown } from './render-markdown.js';
-import { REPOSITORY_URL, type ReportEntry, policyLabel, ruleDocsUrl, summarize } from './summarize.js';
+import {
+  REPOSITORY_URL,
+  type ReportEntry,
+  findingLocation,
+  policyLabel,
+  ruleDocsUrl,
+  summarize,
+} from './summarize.js';
 import type { CheckReport, RuleDescriptor } from './types.js';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -97,9 +104,10 @@ export function toSarifLog(report: CheckReport, options: SarifRenderOptions = {}
   const onlyFile = report.files.length === 1 ? report.files[0] : undefined;
 
   const results = entries.map(({ finding }): SarifResult => {
-    const file = finding.source.location?.file ?? onlyFile;
-    const line = finding.source.location?.line;
-    const column = finding.source.location?.column;
+    const location = findingLocation(finding);
+    const file = location?.file ?? onlyFile;
+    const line = location?.line;
+    const column = location?.column;
     const label = policyLabel(finding.source);
     return {
       ruleId: finding.ruleId,

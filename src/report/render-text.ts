@@ -5,7 +5,7 @@
 import { styleText } from 'node:util';
 import type { PolicySource } from '../extract/types.js';
 import type { PolicyKind } from '../policy/types.js';
-import type { Severity } from '../rules/types.js';
+import type { Finding, Severity } from '../rules/types.js';
 import { type ReportEntry, locationLabel, policyLabel, summarize, summaryLine } from './summarize.js';
 import type { CheckReport } from './types.js';
 
@@ -74,7 +74,7 @@ function findingBlocks(entries: readonly ReportEntry[], paint: Paint): string[] 
     if (first === undefined) continue;
     lines.push(groupHeader(first.finding.source, paint));
     const ruleWidth = Math.max(...group.map((entry) => printable(entry.finding.ruleId).length));
-    const pathWidth = Math.max(...group.map((entry) => printable(entry.finding.path).length));
+    const pathWidth = Math.max(...group.map((entry) => printable(pathColumn(entry.finding)).length));
     for (const entry of group) lines.push(findingLine(entry, ruleWidth, pathWidth, paint));
     lines.push('');
   }
@@ -108,11 +108,16 @@ function groupHeader(source: PolicySource, paint: Paint): string {
   return parts.join('  ');
 }
 
+/** The finding's JSON path, and its own line when that is not the header's (`Statement[0].Resource (line 7)`). */
+function pathColumn(finding: Finding): string {
+  return finding.line === undefined ? finding.path : `${finding.path} (line ${finding.line})`;
+}
+
 function findingLine(entry: ReportEntry, ruleWidth: number, pathWidth: number, paint: Paint): string {
   const { finding } = entry;
   const severity = finding.severity.padEnd(SEVERITY_WIDTH);
   const ruleId = printable(finding.ruleId).padEnd(ruleWidth);
-  const path = printable(finding.path).padEnd(pathWidth);
+  const path = printable(pathColumn(finding)).padEnd(pathWidth);
   const message = printable(finding.message);
   const columns = (first: string, second: string) =>
     ['', first, second, ...(pathWidth > 0 ? [path] : []), message].join('  ');

@@ -101,6 +101,13 @@ export function locationLabel(location: SourceLocation | undefined): string | un
   return location.line === undefined ? location.file : `${location.file}:${location.line}`;
 }
 
+/** Where a finding's element is: its own line when known (see `Finding.line`), else its policy's. */
+export function findingLocation(finding: Pick<Finding, 'line' | 'source'>): SourceLocation | undefined {
+  const location = finding.source.location;
+  if (location === undefined || finding.line === undefined) return location;
+  return { file: location.file, line: finding.line };
+}
+
 /**
  * Which policy of an address: `AppRole.Policies[0]` and `AppRole.AssumeRolePolicyDocument` are two
  * policies of one CloudFormation resource, and a reader needs to know which one a path points into.

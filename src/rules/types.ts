@@ -94,6 +94,11 @@ export interface Finding {
   /** JSON path inside the policy document. */
   path: string;
   source: PolicySource;
+  /**
+   * 1-based line of the element at `path` in the source's file, when it is known more precisely than
+   * the policy's own line (`source.location.line`). Set by `check` for the formats that show lines.
+   */
+  line?: number;
   /** Set by `review`: whether the base revision lacked this finding. */
   introduced?: boolean;
   /** Set when a config exception matched: the finding is shown but never blocks. */

@@ -64,7 +64,10 @@ interface SarifOutput {
     results: {
       ruleId: string;
       level: string;
-      locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[];
+      locations: {
+        physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } };
+        logicalLocations: { fullyQualifiedName: string }[];
+      }[];
     }[];
   }[];
 }
@@ -176,10 +179,21 @@ describe.concurrent('iam-gate check: every input kind in every format', () => {
 
     const results = (JSON.parse(sarif?.stdout ?? '') as SarifOutput).runs[0]?.results ?? [];
     expect(results.map((r) => r.ruleId).sort()).toEqual(report.findings.map((f) => f.ruleId).sort());
-    // SARIF points at the same lines the JSON report names.
-    expect(new Set(results.map((r) => r.locations[0]?.physicalLocation.region.startLine))).toEqual(
-      new Set(report.findings.map((f) => f.source.line)),
-    );
+    // SARIF points at the element each finding is about: on or after the line of its policy, which
+    // the JSON report names, and never before it.
+    const policyLines = new Map<string, number[]>();
+    for (const f of report.findings) {
+      const key = `${f.ruleId} ${f.path}`;
+      policyLines.set(key, [...(policyLines.get(key) ?? []), f.source.line ?? 1]);
+    }
+    for (const result of results) {
+      const location = result.locations[0];
+      const path = location?.logicalLocations[0]?.fullyQualifiedName.split('#').slice(1).join('#') ?? '';
+      const line = location?.physicalLocation.region.startLine ?? 0;
+      expect(Math.min(...(policyLines.get(`${result.ruleId} ${path}`) ?? [Infinity]))).toBeLessThanOrEqual(
+        line,
+      );
+    }
   });
 });
 
@@ -283,6 +297,36 @@ describe.concurrent('iam-gate check: what each input kind reports', () => {
     ).toHaveLength(1);
     // The app role's own logs policy is scoped to its log groups.
     expect(findings.filter((f) => f.source.address === 'aws:iam/role:Role::app')).toEqual([]);
+  });
+
+  it('SARIF, text and markdown point at the line of the element, JSON names its path', async () => {
+    const sarif = JSON.parse((await check(POLICY, 'sarif')).stdout) as SarifOutput;
+    const lines = sarif.runs[0]?.results.map((r) => [
+      r.ruleId,
+      r.locations[0]?.logicalLocations[0]?.fullyQualifiedName.split('#')[1],
+      r.locations[0]?.physicalLocation.region.startLine,
+    ]);
+    expect(lines).toContainEqual(['wildcard-action', 'Statement[1].Action', lineOf(POLICY, '"s3:*"')]);
+    expect(lines).toContainEqual(['pass-role-unscoped', 'Statement[2].Resource', 20]);
+    expect(fixture(POLICY).split('\n')[19]).toContain('"Resource": "*"');
+
+    const { stdout: text } = await check(POLICY, 'text');
+    expect(text).toMatch(/wildcard-action +Statement\[1\]\.Action \(line 13\) /);
+    const { stdout: markdown } = await check(POLICY, 'markdown');
+    expect(markdown).toContain(`\`${POLICY}:20\``);
+
+    // In a CloudFormation YAML template the line is the element's, deep inside the resource.
+    const yaml = JSON.parse((await check(CFN_YAML, 'sarif')).stdout) as SarifOutput;
+    const admin = yaml.runs[0]?.results.find(
+      (r) =>
+        r.ruleId === 'wildcard-action' &&
+        r.locations[0]?.logicalLocations[0]?.fullyQualifiedName ===
+          'AdminUser.Policies[0].PolicyDocument#Statement[0].Action',
+    );
+    expect(admin?.locations[0]?.physicalLocation.region.startLine).toBe(
+      lineOf(CFN_YAML, 'PolicyName: admin') + 5,
+    );
+    expect(fixture(CFN_YAML).split('\n')[lineOf(CFN_YAML, 'PolicyName: admin') + 4]).toContain("Action: '*'");
   });
 
   it('SARIF uses a relative URI even when the file is named by its absolute path', async () => {

@@ -1,0 +1,105 @@
+/**
+ * The line of the very element a finding is about (`"Resource": "*"` on line 7), rather than the
+ * line of the policy or of the resource that holds it: what a code-scanning alert and a terminal
+ * link should point at.
+ *
+ * A finding's path is a path inside the policy as extracted, and extraction may have rewritten the
+ * policy (a branch of `Fn::If` chosen, an `AWS::NoValue` entry dropped, a Terraform
+ * `aws_iam_policy_document` turned into a document, a policy kept as JSON text). So the path is
+ * followed through the file only as far as the written value has the same shape as the extracted
+ * one: the same keys, arrays of the same length. Past the first difference the line would be a
+ * guess (an index shifted by a dropped entry names another statement), so the deepest line that
+ * still matches is given instead, at worst the policy's own.
+ */
+import { type InputDocument, type PathSegment, valueAt } from './input-document.js';
+import type { PolicySource } from './types.js';
+
+/**
+ * 1-based line of the element at `path` (a JSON path inside the policy, `Statement[0].Action[1]`)
+ * of a source extracted from `input`; undefined when the source does not say where in the file its
+ * policy sits.
+ */
+export function elementLine(input: InputDocument, source: PolicySource, path: string): number | undefined {
+  if (source.filePath === undefined) return undefined;
+  const at = parsePathText(source.filePath);
+  const inside = parsePathText(path);
+  if (at === undefined || inside === undefined) return undefined;
+  let written = valueAt(input.value, at);
+  let extracted = source.document;
+  let depth = 0;
+  for (const segment of inside) {
+    if (!sameContainer(written, extracted, segment)) break;
+    written = child(written, segment);
+    extracted = child(extracted, segment);
+    depth++;
+  }
+  return input.lineOf([...at, ...inside.slice(0, depth)]);
+}
+
+/** Whether both values hold `segment` the same way: an object with that key, or arrays of one length. */
+function sameContainer(written: unknown, extracted: unknown, segment: PathSegment): boolean {
+  if (typeof segment === 'number') {
+    return (
+      Array.isArray(written) &&
+      Array.isArray(extracted) &&
+      written.length === extracted.length &&
+      segment < written.length
+    );
+  }
+  return (
+    isObject(written) &&
+    isObject(extracted) &&
+    Object.hasOwn(written, segment) &&
+    Object.hasOwn(extracted, segment)
+  );
+}
+
+function child(value: unknown, segment: PathSegment): unknown {
+  return (value as Record<string | number, unknown>)[segment];
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * The segments of a path written by `childPath` (`Resources.App.Policies[0]["odd key"]`); undefined
+ * for text that is not such a path.
+ */
+export function parsePathText(text: string): PathSegment[] | undefined {
+  const segments: PathSegment[] = [];
+  let at = 0;
+  while (at < text.length) {
+    if (text[at] === '[') {
+      const close = text.indexOf(']', at);
+      if (close < 0) return undefined;
+      if (text[at + 1] === '"') {
+        // A quoted key: JSON string syntax, so scan to the closing quote that is not escaped.
+        let end = at + 2;
+        while (end < text.length && text[end] !== '"') end += text[end] === '\\' ? 2 : 1;
+        if (text[end + 1] !== ']') return undefined;
+        try {
+          segments.push(JSON.parse(text.slice(at + 1, end + 1)) as string);
+        } catch {
+          return undefined;
+        }
+        at = end + 2;
+      } else {
+        const digits = text.slice(at + 1, close);
+        if (!/^\d+$/.test(digits)) return undefined;
+        segments.push(Number(digits));
+        at = close + 1;
+      }
+    } else {
+      if (text[at] === '.') {
+        if (segments.length === 0) return undefined;
+        at++;
+      }
+      const match = /^[A-Za-z_][A-Za-z0-9_]*/.exec(text.slice(at));
+      if (!match) return undefined;
+      segments.push(match[0]);
+      at += match[0].length;
+    }
+  }
+  return segments;
+}
