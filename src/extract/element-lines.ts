@@ -11,6 +11,7 @@
  * guess (an index shifted by a dropped entry names another statement), so the deepest line that
  * still matches is given instead, at worst the policy's own.
  */
+import { childPath } from '../policy/json-path.js';
 import { type InputDocument, type PathSegment, valueAt } from './input-document.js';
 import type { PolicySource } from './types.js';
 
@@ -34,6 +35,32 @@ export function elementLine(input: InputDocument, source: PolicySource, path: st
     depth++;
   }
   return input.lineOf([...at, ...inside.slice(0, depth)]);
+}
+
+/**
+ * `elementLine` of every element of the source's policy that sits on a line of its own (not the
+ * policy's), by its JSON path inside the policy: for results that are stored and read back (a
+ * review's synthesis cache) and so cannot keep the parsed file to ask later. Undefined when no
+ * element has a line of its own.
+ */
+export function elementLines(input: InputDocument, source: PolicySource): Record<string, number> | undefined {
+  if (source.filePath === undefined || typeof source.document !== 'object' || source.document === null) {
+    return undefined;
+  }
+  const lines: Record<string, number> = {};
+  let found = false;
+  const visit = (value: unknown, path: string): void => {
+    const line = elementLine(input, source, path);
+    if (line !== undefined && line !== source.location?.line) {
+      lines[path] = line;
+      found = true;
+    }
+    if (Array.isArray(value)) value.forEach((item, index) => visit(item, childPath(path, index)));
+    else if (isObject(value))
+      for (const [key, item] of Object.entries(value)) visit(item, childPath(path, key));
+  };
+  visit(source.document, '');
+  return found ? lines : undefined;
 }
 
 /** Whether both values hold `segment` the same way: an object with that key, or arrays of one length. */

@@ -47,6 +47,12 @@ export interface PolicySource {
   filePath?: string;
   location?: SourceLocation;
   /**
+   * The line of each element of the policy that has a line of its own in the file, by its JSON path
+   * inside the policy (`Statement[0].Resource`): set where findings are located after the file is
+   * gone (a review's template stacks, whose results are cached). See `elementLines`.
+   */
+  lines?: Record<string, number>;
+  /**
    * For an AWS managed policy attached to the principal: its ARN as written. The document comes from
    * iam-gate's copy of the AWS managed policies (`resolveManagedPolicies`).
    */

@@ -12,7 +12,7 @@ import { toJsonReport } from './render-json.js';
 import { codeSpan, escapeMarkdown } from './render-markdown.js';
 import { accessTableMarkdown, diffToJson, removedRows, rowText } from './render-diff.js';
 import { toSarifLog } from './render-sarif.js';
-import { summarize } from './summarize.js';
+import { findingLocation, locationLabel, summarize } from './summarize.js';
 import { printable, renderFindingBlocks } from './render-text.js';
 import type { CheckReport, RuleDescriptor } from './types.js';
 import { packageVersion } from '../version.js';
@@ -239,7 +239,7 @@ export function renderReviewMarkdown(review: Review): string {
     if (introduced.length > 0) {
       lines.push('| Severity | Rule | Where | Finding |', '| --- | --- | --- | --- |');
       for (const finding of introduced) {
-        const where = `${finding.source.location?.file ?? finding.source.address}${finding.source.location?.line ? `:${finding.source.location.line}` : ''}`;
+        const where = locationLabel(findingLocation(finding)) ?? finding.source.address;
         const blocking = review.blocking(finding) ? ' (blocking)' : '';
         lines.push(
           `| ${finding.severity}${blocking} | ${codeSpan(finding.ruleId)} | ${codeSpan(where)} ${codeSpan(finding.path || finding.source.address)} | ${escapeMarkdown(finding.message)} |`,

@@ -546,6 +546,10 @@ function compareStack(entry: SynthesizedStack, lint: LintOptions): ReviewedStack
       lint,
     );
   }
+  for (const finding of comparison.findings) {
+    const line = finding.source.lines?.[finding.path];
+    if (line !== undefined) finding.line = line;
+  }
   const sourceIds = new Set<string>(headSources.map((source: PolicySource) => source.id));
   return {
     stack: touched.stack,

@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { elementLines } from '../extract/element-lines.js';
 import { extractPolicies } from '../extract/extract-file.js';
 import { resolveManagedPolicies } from '../extract/managed-policies.js';
 import type { Stack, StackKind } from '../stacks/types.js';
@@ -28,6 +29,11 @@ const readTemplate: Synthesizer = async (stack, context) => {
   }
   const extracted = extractPolicies(text, stack.projectFile);
   if (!extracted.ok) return failed(extracted.error);
+  // The file is read here only: each element's line goes with the source, for findings to point at.
+  for (const source of extracted.sources) {
+    const lines = elementLines(extracted.input, source);
+    if (lines !== undefined) source.lines = lines;
+  }
   return { ok: true, stack, sources: extracted.sources, warnings: [], durationMs: durationMs() };
 };
 

@@ -8,6 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { reviewToSarif } from '../../src/report/render-review.js';
 import { runReview, type ReviewProgress } from '../../src/review/review.js';
 import { localRunner, type Runner } from '../../src/synth/runner.js';
 import { git, json, writeFiles } from '../stacks/temp-repo.js';
@@ -89,6 +90,31 @@ describe('runReview', () => {
     expect(introduced.map((f) => f.ruleId)).toContain('added-permissions');
     expect(review.verdict).toBe('fail');
     expect(review.reasons[0]).toMatch(/^\d+ blocking findings introduced$/);
+  });
+
+  it("a template stack's findings point at the line of the element, in SARIF too", async () => {
+    const repo = await repoWith(
+      {
+        '.github/iam-gate.yml': CONFIG,
+        'policies/app.json': policy('s3:GetObject', 'arn:aws:s3:::app-data/uploads/*'),
+      },
+      { 'policies/app.json': policy('s3:*', 'arn:aws:s3:::app-data/*') },
+    );
+    const review = await runReview({ repo: repo.dir, cacheDir: false });
+    const text = policy('s3:*', 'arn:aws:s3:::app-data/*');
+    const actionLine = text.split('\n').findIndex((line) => line.includes('"Action"')) + 1;
+    expect(actionLine).toBeGreaterThan(1);
+    const wildcard = review.findings.find((f) => f.ruleId === 'wildcard-action');
+    expect(wildcard).toMatchObject({ path: 'Statement[0].Action', line: actionLine, introduced: true });
+    expect(wildcard?.source.location?.line).toBe(1);
+
+    const sarif = reviewToSarif(review) as {
+      runs: {
+        results: { ruleId: string; locations: { physicalLocation: { region: { startLine: number } } }[] }[];
+      }[];
+    };
+    const result = sarif.runs[0]?.results.find((r) => r.ruleId === 'wildcard-action');
+    expect(result?.locations[0]?.physicalLocation.region.startLine).toBe(actionLine);
   });
 
   it('a finding base already had is shown, marked pre-existing, and does not fail unless asked', async () => {
