@@ -96,7 +96,8 @@ export interface Finding {
   source: PolicySource;
   /**
    * 1-based line of the element at `path` in the source's file, when it is known more precisely than
-   * the policy's own line (`source.location.line`). Set by `check` for the formats that show lines.
+   * the policy's own line (`source.location.line`). Set by `check` for the formats that show lines,
+   * and by `review` for template and policy stacks (from `PolicySource.lines`).
    */
   line?: number;
   /** Set by `review`: whether the base revision lacked this finding. */
