@@ -341,6 +341,19 @@ describe('trust-oidc-unscoped', () => {
     for (const fragment of fragments) expect(messages).toContain(fragment);
   });
 
+  // GitHub's newer claims narrow nothing by themselves: every repository has a main branch, can have
+  // an environment called production and a workflow file of any name.
+  it.each(['ref', 'environment', 'workflow', 'job_workflow_ref'])(
+    'reports aud and only the %s claim, which any repository can present',
+    (claim) => {
+      const hits = run(github({}, { [`${GITHUB}:${claim}`]: 'refs/heads/main' }));
+      expect(hits.map((hit) => hit.path)).toEqual([PRINCIPAL]);
+      expect(hits[0]?.message).toContain(
+        `no condition on ${GITHUB}:sub, ${GITHUB}:repository or ${GITHUB}:repository_id`,
+      );
+    },
+  );
+
   it('warns on pull_request subjects, which run unreviewed code', () => {
     const hits = run(
       github({

@@ -100,6 +100,15 @@ describe('trust-untrusted-account', () => {
       ['true when the key is absent or empty'],
     ],
     [
+      // IAM-NOTES lists aws:PrincipalAccount with the fences, but on a principal of one account it is
+      // that account by definition: it restricts nothing (it fences a "*" principal, which is
+      // trust-any-principal's case).
+      'aws:PrincipalAccount equal to the foreign account it already names',
+      policy(assume(FOREIGN, { StringEquals: { 'aws:PrincipalAccount': FOREIGN } })),
+      ['Statement[0].Principal.AWS'],
+      [`account ${FOREIGN}`, 'with no sts:ExternalId or aws:PrincipalOrgID condition'],
+    ],
+    [
       'a fence on a key that does not prove who the caller acts for',
       policy(assume(FOREIGN, { Bool: { 'aws:MultiFactorAuthPresent': 'true' } })),
       ['Statement[0].Principal.AWS'],
