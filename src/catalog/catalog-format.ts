@@ -10,7 +10,7 @@
  */
 
 /** Bump when the shape changes so that a stale file is rejected instead of misread. */
-export const CATALOG_FORMAT = 1;
+export const CATALOG_FORMAT = 2;
 
 /** Index order is the on-disk encoding of an access level; never reorder, only append. */
 export const ACCESS_LEVELS = ['List', 'Read', 'Write', 'Permissions management', 'Tagging'] as const;
@@ -67,6 +67,12 @@ export interface CatalogData {
    * `${TagKey}` so that one placeholder syntax covers global and service keys.
    */
   globalConditionKeys: string[];
+  /**
+   * Keys a request can carry several values of (`aws:TagKeys`, `aws:PrincipalOrgPaths`,
+   * `s3:...`): those iam-data types `ArrayOf...`, service and global, canonical casing, sorted.
+   * Every other key of `conditionKeys` and `globalConditionKeys` holds one value.
+   */
+  multivaluedKeys: string[];
   /**
    * Identity-provider key prefixes (`token.actions.githubusercontent.com`, `saml`,
    * `oidc.circleci.com/org/${OrgId}`, ...): keys under them come from the federated principal's token.

@@ -122,6 +122,12 @@ export interface Catalog {
   supportsConditionKey(action: string, key: string): boolean;
   /** The global condition keys, canonical casing, tag-key templates written as `${TagKey}`. */
   globalConditionKeys(): readonly string[];
+  /**
+   * Whether a request can carry several values of the key (`aws:TagKeys`, `aws:PrincipalOrgPaths`):
+   * `true` or `false` for a key the catalog knows (global, or supplied by some action or resource
+   * type), undefined for any other (identity-provider keys, typos). Case-insensitive.
+   */
+  isMultivaluedKey(key: string): boolean | undefined;
   /** Did-you-mean for an unknown action (`s3:GetObjekt` -> `s3:GetObject`); undefined if none is close. */
   suggest(action: string): string | undefined;
 }
@@ -413,6 +419,19 @@ class CompiledCatalog implements Catalog {
     }
     return result;
   }
+
+  isMultivaluedKey(key: string): boolean | undefined {
+    const lower = key.toLowerCase();
+    this.keyValues ??= {
+      known: new KeyMatcher(this.data.conditionKeys, this.compileTemplate),
+      multivalued: new KeyMatcher(this.data.multivaluedKeys, this.compileTemplate),
+    };
+    if (this.keyValues.multivalued.matches(lower)) return true;
+    return this.globalMatcher.matches(lower) || this.keyValues.known.matches(lower) ? false : undefined;
+  }
+
+  /** Built on first use: only statements with a set operator ask. */
+  private keyValues: { known: KeyMatcher; multivalued: KeyMatcher } | undefined;
 
   isGlobalConditionKey(key: string): boolean {
     return this.globalMatcher.matches(key.toLowerCase());

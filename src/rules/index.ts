@@ -10,6 +10,7 @@ import { passRoleUnscoped } from './pass-role-unscoped.js';
 import { privilegeEscalation } from './privilege-escalation.js';
 import { resourcePolicyPublic } from './resource-policy-public.js';
 import { sensitiveActionUnscoped } from './sensitive-action-unscoped.js';
+import { setOperatorSingleValued } from './set-operator-single-valued.js';
 import { servicePrincipalNoSource } from './service-principal-no-source.js';
 import { trustAnyPrincipal } from './trust-any-principal.js';
 import { trustOidcUnscoped } from './trust-oidc-unscoped.js';
@@ -31,6 +32,7 @@ export const rules: readonly Rule[] = [
   notResourceAllow,
   unknownAction,
   unsupportedConditionKey,
+  setOperatorSingleValued,
   passRoleUnscoped,
   privilegeEscalation,
   sensitiveActionUnscoped,

@@ -392,6 +392,23 @@ describe('action ids', () => {
     expect(catalog.isWildcardOnlyId(catalog.actionId('s3:GetObject'))).toBe(false);
   });
 
+  it.each([
+    ['aws:TagKeys', true],
+    ['AWS:tagkeys', true],
+    ['aws:PrincipalOrgPaths', true],
+    ['aws:CalledVia', true],
+    ['aws:SourceVpce', false],
+    ['aws:RequestTag/team', false],
+    ['aws:PrincipalTag/cost-center', false],
+    ['s3:prefix', false],
+    ['kms:EncryptionContextKeys', true],
+    ['ec2:Attribute/Ipv6AddressCount', false],
+    ['token.actions.githubusercontent.com:sub', undefined],
+    ['aws:SourceVpc3', undefined],
+  ])('isMultivaluedKey(%s) is %s', (key, expected) => {
+    expect(catalog.isMultivaluedKey(key)).toBe(expected);
+  });
+
   it('flags a service whose only action takes no resource, and its neighbours right', () => {
     const small = createCatalog({
       format: CATALOG_FORMAT,
@@ -399,6 +416,7 @@ describe('action ids', () => {
       conditionKeys: [],
       keySets: [],
       globalConditionKeys: [],
+      multivaluedKeys: [],
       identityProviders: [],
       services: [
         {

@@ -21,6 +21,7 @@ const DESIGNED_RULE_IDS = [
   'not-resource-allow',
   'unknown-action',
   'unsupported-condition-key',
+  'set-operator-single-valued',
   'pass-role-unscoped',
   'privilege-escalation',
   'sensitive-action-unscoped',
