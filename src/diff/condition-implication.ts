@@ -4,9 +4,10 @@
  * implied, so fewer or weaker conditions in head read as added access.
  *
  * Three answers: `yes` (proved), `no` (a request exists that satisfies head and fails base: a removed
- * key, a widened StringLike, a value added to a set, an added IfExists), and `unknown` for what this
- * module does not model (Numeric/Date orderings, policy variables in values, mixed set qualifiers,
- * mixed operator families); the diff lists those grants as "possibly added" instead of dropping them.
+ * key, a widened StringLike, a value added to a set, an added IfExists, a raised upper bound), and
+ * `unknown` for what this module does not model (policy variables in values, mixed set qualifiers,
+ * mixed operator families, numbers or dates it cannot read); the diff lists those grants as
+ * "possibly added" instead of dropping them.
  *
  * Only implications between atoms of the same key are drawn, which is sound (a proof about one key
  * never depends on another) and loses only exotic cross-key reasoning.
@@ -14,6 +15,8 @@
 import { isNegatedOperator } from '../policy/condition-operators.js';
 import { usesPolicyVariables } from '../policy/policy-variables.js';
 import type { Condition, PolicyVersion } from '../policy/types.js';
+import { parseDate } from '../simulate/conditions/date.js';
+import { parseNumber } from '../simulate/conditions/numeric.js';
 import { containment, parseGlob, tokensIntersect, type GlobToken } from './glob-sets.js';
 import { type Tri, everyTri, someTri } from './types.js';
 
@@ -136,6 +139,16 @@ function implies(h: Atom, b: Atom): Tri {
   if (hc.setQualifier !== bc.setQualifier) return 'unknown';
   if (bc.setQualifier !== undefined && (h.negated || b.negated || hc.ifExists !== bc.ifExists))
     return 'unknown';
+  if (b.family === 'ordering' && (h.family === 'ordering' || h.family === 'exact')) {
+    // Negated operators hold when the key is absent, so only a positive base without IfExists cares.
+    if (!bc.ifExists && !h.negated && hc.ifExists) return 'no';
+    return orderingImplies(h, b);
+  }
+  const headOrdering = ORDERINGS[hc.baseOperator];
+  if (headOrdering !== undefined && EQUALS_KIND[bc.baseOperator] === headOrdering.kind) {
+    // A bound admits endless values, an Equals a few of them.
+    return 'no';
+  }
   if (h.family !== b.family) return 'unknown';
 
   // Negated operators hold when the key is absent, so only a positive base without IfExists cares.
@@ -162,6 +175,74 @@ function implies(h: Atom, b: Atom): Tri {
     default:
       return 'unknown';
   }
+}
+
+/** What an ordering operator admits: values below (`upper`) or above its bound, the bound itself or not. */
+interface Ordering {
+  kind: 'numeric' | 'date';
+  upper: boolean;
+  inclusive: boolean;
+}
+
+const ORDERINGS: Record<string, Ordering> = {
+  NumericLessThan: { kind: 'numeric', upper: true, inclusive: false },
+  NumericLessThanEquals: { kind: 'numeric', upper: true, inclusive: true },
+  NumericGreaterThan: { kind: 'numeric', upper: false, inclusive: false },
+  NumericGreaterThanEquals: { kind: 'numeric', upper: false, inclusive: true },
+  DateLessThan: { kind: 'date', upper: true, inclusive: false },
+  DateLessThanEquals: { kind: 'date', upper: true, inclusive: true },
+  DateGreaterThan: { kind: 'date', upper: false, inclusive: false },
+  DateGreaterThanEquals: { kind: 'date', upper: false, inclusive: true },
+};
+
+/** `NumericEquals` and `DateEquals` (non-negated) compare one value of the same kind. */
+const EQUALS_KIND: Record<string, Ordering['kind']> = { NumericEquals: 'numeric', DateEquals: 'date' };
+
+/**
+ * A condition value as a number to order by, read as the simulator reads it (a decimal number; a
+ * date as ISO 8601 or epoch seconds, in milliseconds). Undefined for anything else, which leaves the
+ * answer unknown.
+ */
+function orderValue(kind: Ordering['kind'], text: string): number | undefined {
+  return kind === 'numeric' ? parseNumber(text) : parseDate(text);
+}
+
+/**
+ * Orderings over one key, read over the real numbers (a head bound of `< 11` does not imply a base
+ * `<= 10` even for a count, which only ever reports more). Values of one key are alternatives, so an
+ * upper bound is the largest value written and a lower bound the smallest. A head `NumericEquals`
+ * implies a base bound when every one of its values lies within it.
+ */
+function orderingImplies(h: Atom, b: Atom): Tri {
+  const base = ORDERINGS[b.condition.baseOperator];
+  if (!base) return 'unknown';
+  const bounds = (atom: Atom, ordering: Ordering): number[] | undefined => {
+    const values = atom.condition.values.map((v) => orderValue(ordering.kind, v));
+    return values.every((v) => v !== undefined) ? (values as number[]) : undefined;
+  };
+  const baseValues = bounds(b, base);
+  if (!baseValues || baseValues.length === 0) return 'unknown';
+  const limit = base.upper ? Math.max(...baseValues) : Math.min(...baseValues);
+  const admits = (x: number): boolean =>
+    base.upper ? x < limit || (base.inclusive && x === limit) : x > limit || (base.inclusive && x === limit);
+
+  const equalsKind = EQUALS_KIND[h.condition.baseOperator];
+  if (equalsKind !== undefined) {
+    if (h.negated || equalsKind !== base.kind) return 'unknown';
+    const values = bounds(h, base);
+    if (!values) return 'unknown';
+    return values.every(admits) ? 'yes' : 'no';
+  }
+  const head = ORDERINGS[h.condition.baseOperator];
+  if (!head || head.kind !== base.kind) return 'unknown';
+  const headValues = bounds(h, head);
+  if (!headValues || headValues.length === 0) return 'unknown';
+  // An upper bound admits values without end below it, a lower one above it.
+  if (head.upper !== base.upper) return 'no';
+  const edge = head.upper ? Math.max(...headValues) : Math.min(...headValues);
+  if (edge === limit) return head.inclusive && !base.inclusive ? 'no' : 'yes';
+  const inside = head.upper ? edge < limit : edge > limit;
+  return inside ? 'yes' : 'no';
 }
 
 /** Null: {key: true} means absent, {key: false} present. Negated operators and IfExists hold when absent. */

@@ -145,9 +145,11 @@ function describe(
     const operators = [...new Set(same.map((c) => c.operator))];
     const sameOperator = operators.length === 1 && operators[0] === b.operator;
     const verb = certainty === 'added' ? 'widened' : 'changed';
+    // A federated caller is already named by its new subject (see describeCaller): no need to repeat it.
+    const namesCaller = provider !== undefined && findClaim(same, provider, 'sub') !== undefined;
     const detail =
       sameOperator && certainty === 'added'
-        ? `${name} widened from ${before.join(', ')}`
+        ? `${name} widened from ${before.join(', ')}${namesCaller ? '' : ` to ${after.join(', ')}`}`
         : sameOperator
           ? `${name} changed from ${before.join(', ')} to ${after.join(', ')}`
           : `${name} ${verb} from ${b.operator} ${before.join(', ')} to ${operators.join(' + ')} ${after.join(', ')}`;

@@ -186,16 +186,94 @@ describe('conditionsImply', () => {
       'unknown',
     ],
     [
-      'a numeric bound changed',
+      'a numeric upper bound raised',
       { NumericLessThan: { 's3:max-keys': '100' } },
+      { NumericLessThan: { 's3:max-keys': '10' } },
+      'no',
+    ],
+    [
+      'a numeric upper bound lowered',
+      { NumericLessThan: { 's3:max-keys': '10' } },
+      { NumericLessThanEquals: { 's3:max-keys': '100' } },
+      'yes',
+    ],
+    [
+      'the same bound, now including it',
+      { NumericLessThanEquals: { 's3:max-keys': '10' } },
+      { NumericLessThan: { 's3:max-keys': '10' } },
+      'no',
+    ],
+    [
+      'the same bound, now excluding it',
+      { NumericLessThan: { 's3:max-keys': '10.0' } },
+      { NumericLessThanEquals: { 's3:max-keys': 10 } },
+      'yes',
+    ],
+    [
+      'several values: the widest bound counts',
+      { NumericGreaterThan: { 's3:max-keys': ['5', '20'] } },
+      { NumericGreaterThanEquals: { 's3:max-keys': '5' } },
+      'yes',
+    ],
+    [
+      'a lower bound lowered',
+      { NumericGreaterThan: { 's3:max-keys': '1' } },
+      { NumericGreaterThan: { 's3:max-keys': '5' } },
+      'no',
+    ],
+    [
+      'an upper bound against a lower one',
+      { NumericLessThan: { 's3:max-keys': '10' } },
+      { NumericGreaterThan: { 's3:max-keys': '0' } },
+      'no',
+    ],
+    [
+      'NumericEquals values inside a base bound',
+      { NumericEquals: { 's3:max-keys': ['5', '9'] } },
+      { NumericLessThan: { 's3:max-keys': '10' } },
+      'yes',
+    ],
+    [
+      'a bound where base allowed one value',
+      { NumericLessThan: { 's3:max-keys': '10' } },
+      { NumericEquals: { 's3:max-keys': '5' } },
+      'no',
+    ],
+    [
+      'an expiry moved later',
+      { DateLessThan: { 'aws:CurrentTime': '2027-01-01' } },
+      { DateLessThan: { 'aws:CurrentTime': '2026-01-01T00:00:00Z' } },
+      'no',
+    ],
+    [
+      'an expiry moved earlier, written as epoch seconds',
+      { DateLessThan: { 'aws:EpochTime': '1767225600' } },
+      { DateLessThan: { 'aws:EpochTime': '2027-01-01' } },
+      'yes',
+    ],
+    [
+      'a start date moved earlier',
+      { DateGreaterThan: { 'aws:CurrentTime': '2026-01-01' } },
+      { DateGreaterThanEquals: { 'aws:CurrentTime': '2026-06-01' } },
+      'no',
+    ],
+    [
+      'a bound that is not a number',
+      { NumericLessThan: { 's3:max-keys': 'ten' } },
       { NumericLessThan: { 's3:max-keys': '10' } },
       'unknown',
     ],
     [
-      'a date bound changed',
-      { DateLessThan: { 'aws:CurrentTime': '2027-01-01' } },
-      { DateLessThan: { 'aws:CurrentTime': '2026-01-01' } },
+      'a numeric bound against a date bound on one key',
+      { NumericLessThan: { 'aws:EpochTime': '1767225600' } },
+      { DateLessThan: { 'aws:EpochTime': '2027-01-01' } },
       'unknown',
+    ],
+    [
+      'a bound with IfExists in head only',
+      { NumericLessThanIfExists: { 's3:max-keys': '10' } },
+      { NumericLessThan: { 's3:max-keys': '100' } },
+      'no',
     ],
     ['a numeric condition removed', {}, { NumericLessThan: { 's3:max-keys': '10' } }, 'no'],
     [
@@ -317,6 +395,46 @@ describe('conditionsImply against the simulator', () => {
         }
       }),
       { numRuns: 3000 },
+    );
+  });
+
+  it('decides numeric bounds exactly: "yes" never refuted, "no" always shown by a request', () => {
+    const COUNT = 's3:max-keys';
+    const numeric = [
+      'NumericLessThan',
+      'NumericLessThanEquals',
+      'NumericGreaterThan',
+      'NumericGreaterThanEquals',
+      'NumericEquals',
+      'NumericLessThanIfExists',
+    ];
+    const bound = fc
+      .tuple(
+        fc.constantFrom(...numeric),
+        fc.uniqueArray(fc.constantFrom('5', '10', '20'), { minLength: 1, maxLength: 2 }),
+      )
+      .map(([operator, vals]) => ({ [operator]: { [COUNT]: vals } }));
+    // Every bound is 5, 10 or 20: a request on, between and beyond them shows any difference.
+    const requests = [undefined, '0', '4.5', '5', '5.5', '10', '10.5', '20', '20.5', '100'];
+    const allows = (block: Json, count: string | undefined): boolean => {
+      const policy = parse(
+        [{ Effect: 'Allow', Action: 's3:ListBucket', Resource: '*', Condition: block }],
+        'identity',
+      );
+      const context: Record<string, string> = count === undefined ? {} : { [COUNT]: count };
+      return (
+        simulate({ identity: [policy] }, { action: 's3:ListBucket', resource: '*', context }).decision ===
+        'allowed'
+      );
+    };
+    fc.assert(
+      fc.property(bound, bound, (given, required) => {
+        const answer = conditionsImply(conditions(given), conditions(required));
+        const refuting = requests.filter((count) => allows(given, count) && !allows(required, count));
+        if (answer === 'yes') expect(refuting, JSON.stringify({ given, required })).toEqual([]);
+        if (answer === 'no') expect(refuting.length, JSON.stringify({ given, required })).toBeGreaterThan(0);
+      }),
+      { numRuns: 1000 },
     );
   });
 

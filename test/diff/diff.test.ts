@@ -348,13 +348,27 @@ const cases: Case[] = [
     added: [],
   },
   {
-    name: 'a numeric bound changed cannot be decided',
+    name: 'a numeric bound raised is added access',
     base: [allow('s3:ListBucket', BUCKET, { NumericLessThanEquals: { 's3:max-keys': '10' } })],
     head: [allow('s3:ListBucket', BUCKET, { NumericLessThanEquals: { 's3:max-keys': '100' } })],
+    added: [
+      grant('s3:ListBucket', BUCKET, { conditions: [atom('NumericLessThanEquals', 's3:max-keys', '100')] }),
+    ],
+  },
+  {
+    name: 'a numeric bound lowered is not',
+    base: [allow('s3:ListBucket', BUCKET, { NumericLessThanEquals: { 's3:max-keys': '100' } })],
+    head: [allow('s3:ListBucket', BUCKET, { NumericLessThan: { 's3:max-keys': '100' } })],
+    added: [],
+  },
+  {
+    name: 'a bound the diff cannot read stays possibly added',
+    base: [allow('s3:ListBucket', BUCKET, { NumericLessThanEquals: { 's3:max-keys': '10' } })],
+    head: [allow('s3:ListBucket', BUCKET, { NumericLessThanEquals: { 's3:max-keys': 'ten' } })],
     added: [],
     possiblyAdded: [
       grant('s3:ListBucket', BUCKET, {
-        conditions: [atom('NumericLessThanEquals', 's3:max-keys', '100')],
+        conditions: [atom('NumericLessThanEquals', 's3:max-keys', 'ten')],
         why: 'conditions cannot be compared with base Statement[0]',
       }),
     ],

@@ -248,20 +248,46 @@ describe('trust diff', () => {
     ]);
   });
 
-  it('a trust change the diff cannot decide is reported as possible', () => {
+  it('an expiry moved later is a widened trust condition, with both dates', () => {
     const expiry = (date: string): Json => partnerTrust({ DateLessThan: { 'aws:CurrentTime': date } });
     const result = diff(trust(expiry('2026-01-01T00:00:00Z')), trust(expiry('2027-01-01T00:00:00Z')));
+    expect(result.trust).toEqual([
+      {
+        role: 'AppRole',
+        change: 'condition-widened',
+        principal: PARTNER,
+        actions: ['sts:AssumeRole'],
+        key: 'aws:CurrentTime',
+        before: ['2026-01-01T00:00:00Z'],
+        after: ['2027-01-01T00:00:00Z'],
+        certainty: 'added',
+        message: `+ ${PARTNER} may now assume AppRole (aws:CurrentTime widened from 2026-01-01T00:00:00Z to 2027-01-01T00:00:00Z)`,
+      },
+    ]);
+    expect(result.verdict).toBe('new-access');
+    // Moved earlier, it narrows: nothing added.
+    expect(diff(trust(expiry('2027-01-01T00:00:00Z')), trust(expiry('2026-01-01T00:00:00Z'))).trust).toEqual(
+      [],
+    );
+  });
+
+  it('a trust change the diff cannot decide is reported as possible', () => {
+    // A case-insensitive ExternalId admits spellings a case-sensitive one did not, or none more:
+    // which, depends on values the diff does not enumerate.
+    const externalId = (operator: string): Json =>
+      partnerTrust({ [operator]: { 'sts:ExternalId': 'a1b2c3' } });
+    const result = diff(trust(externalId('StringEquals')), trust(externalId('StringEqualsIgnoreCase')));
     expect(result.trust).toEqual([
       {
         role: 'AppRole',
         change: 'condition-changed',
         principal: PARTNER,
         actions: ['sts:AssumeRole'],
-        key: 'aws:CurrentTime',
-        before: ['2026-01-01T00:00:00Z'],
-        after: ['2027-01-01T00:00:00Z'],
+        key: 'sts:ExternalId',
+        before: ['a1b2c3'],
+        after: ['a1b2c3'],
         certainty: 'possible',
-        message: `? ${PARTNER} may be able to assume AppRole (aws:CurrentTime changed from 2026-01-01T00:00:00Z to 2027-01-01T00:00:00Z)`,
+        message: `? ${PARTNER} may be able to assume AppRole (sts:ExternalId changed from StringEquals a1b2c3 to StringEqualsIgnoreCase a1b2c3)`,
       },
     ]);
     expect(result.possiblyAdded).toHaveLength(1);
