@@ -6,7 +6,7 @@
  * Three answers: `yes` (proved), `no` (a request exists that satisfies head and fails base: a removed
  * key, a widened StringLike, a value added to a set, an added IfExists, a raised upper bound), and
  * `unknown` for what this module does not model (policy variables in values, mixed set qualifiers,
- * mixed operator families, numbers or dates it cannot read); the diff lists those grants as
+ * mixed operator families, numbers, dates or addresses it cannot read); the diff lists those grants as
  * "possibly added" instead of dropping them.
  *
  * Only implications between atoms of the same key are drawn, which is sound (a proof about one key
@@ -15,6 +15,7 @@
 import { isNegatedOperator } from '../policy/condition-operators.js';
 import { usesPolicyVariables } from '../policy/policy-variables.js';
 import type { Condition, PolicyVersion } from '../policy/types.js';
+import { parseCidr } from '../simulate/conditions/cidr.js';
 import { parseDate } from '../simulate/conditions/date.js';
 import { parseNumber } from '../simulate/conditions/numeric.js';
 import { containment, parseGlob, tokensIntersect, type GlobToken } from './glob-sets.js';
@@ -348,33 +349,30 @@ function textImplies(h: Atom, b: Atom): Tri {
   return bv.some((w) => valueContains(b, w, b, '*', false) === 'yes') ? 'yes' : 'no';
 }
 
-/** An IPv4 CIDR (or single address) as an inclusive range; undefined for IPv6 or malformed text. */
-function ipv4Range(text: string): [number, number] | undefined {
-  const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?:\/(\d{1,2}))?$/.exec(text.trim());
-  if (!match) return undefined;
-  const octets = match.slice(1, 5).map(Number);
-  if (octets.some((o) => o > 255)) return undefined;
-  const bits = match[5] === undefined ? 32 : Number(match[5]);
-  if (bits > 32) return undefined;
-  const address = octets.reduce((acc, o) => acc * 256 + o, 0);
-  const size = 2 ** (32 - bits);
-  const start = Math.floor(address / size) * size;
-  return [start, start + size - 1];
+/**
+ * An IPv4 or IPv6 CIDR block (or single address) as an inclusive range, parsed as the simulator
+ * parses it; undefined for malformed text. The two families never share an address.
+ */
+function ipRange(text: string): { version: 4 | 6; start: bigint; end: bigint } | undefined {
+  const block = parseCidr(text);
+  if (!block) return undefined;
+  const hostBits = BigInt((block.version === 4 ? 32 : 128) - block.prefix);
+  return { version: block.version, start: block.network, end: block.network + (1n << hostBits) - 1n };
 }
 
 function ipWithin(inner: string, outer: string): Tri {
   if (inner === outer) return 'yes';
-  const i = ipv4Range(inner);
-  const o = ipv4Range(outer);
+  const i = ipRange(inner);
+  const o = ipRange(outer);
   if (!i || !o) return 'unknown';
-  return o[0] <= i[0] && i[1] <= o[1] ? 'yes' : 'no';
+  return i.version === o.version && o.start <= i.start && i.end <= o.end ? 'yes' : 'no';
 }
 
 function ipMeet(a: string, b: string): boolean {
-  const x = ipv4Range(a);
-  const y = ipv4Range(b);
+  const x = ipRange(a);
+  const y = ipRange(b);
   if (!x || !y) return true;
-  return x[0] <= y[1] && y[0] <= x[1];
+  return x.version === y.version && x.start <= y.end && y.start <= x.end;
 }
 
 function ipImplies(h: Atom, b: Atom): Tri {
@@ -383,7 +381,7 @@ function ipImplies(h: Atom, b: Atom): Tri {
   if (!b.negated && !h.negated) return everyTri(hv, (v) => someTri(bv, (w) => ipWithin(v, w)));
   if (b.negated && h.negated) return everyTri(bv, (w) => someTri(hv, (v) => ipWithin(w, v)));
   if (b.negated) {
-    const parsed = [...hv, ...bv].every((v) => ipv4Range(v) !== undefined);
+    const parsed = [...hv, ...bv].every((v) => ipRange(v) !== undefined);
     const meets = hv.some((v) => bv.some((w) => ipMeet(v, w)));
     if (!meets) return 'yes';
     return parsed ? 'no' : 'unknown';

@@ -161,9 +161,27 @@ describe('conditionsImply', () => {
       'yes',
     ],
     [
-      'IPv6 text that differs',
+      'a narrower IPv6 block',
       { IpAddress: { 'aws:SourceIp': '2001:db8::/48' } },
       { IpAddress: { 'aws:SourceIp': '2001:db8::/32' } },
+      'yes',
+    ],
+    [
+      'a wider IPv6 block',
+      { IpAddress: { 'aws:SourceIp': '2001:db8::/32' } },
+      { IpAddress: { 'aws:SourceIp': '2001:0db8:0:0::/48' } },
+      'no',
+    ],
+    [
+      'an IPv6 block added next to an IPv4 one',
+      { IpAddress: { 'aws:SourceIp': ['10.0.0.0/8', '2001:db8::/32'] } },
+      { IpAddress: { 'aws:SourceIp': '10.0.0.0/8' } },
+      'no',
+    ],
+    [
+      'an address that does not parse',
+      { IpAddress: { 'aws:SourceIp': '10.0.0.0/33' } },
+      { IpAddress: { 'aws:SourceIp': '10.0.0.0/8' } },
       'unknown',
     ],
     [
@@ -431,6 +449,48 @@ describe('conditionsImply against the simulator', () => {
       fc.property(bound, bound, (given, required) => {
         const answer = conditionsImply(conditions(given), conditions(required));
         const refuting = requests.filter((count) => allows(given, count) && !allows(required, count));
+        if (answer === 'yes') expect(refuting, JSON.stringify({ given, required })).toEqual([]);
+        if (answer === 'no') expect(refuting.length, JSON.stringify({ given, required })).toBeGreaterThan(0);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('decides address blocks exactly, IPv4 and IPv6: "yes" never refuted, "no" always shown', () => {
+    const SOURCE = 'aws:SourceIp';
+    const blocks = ['10.0.0.0/8', '10.1.0.0/16', '10.1.2.3', '2001:db8::/32', '2001:db8:1::/48', '::/0'];
+    const atom = fc
+      .tuple(
+        fc.constantFrom('IpAddress', 'NotIpAddress'),
+        fc.uniqueArray(fc.constantFrom(...blocks), { minLength: 1, maxLength: 2 }),
+      )
+      .map(([operator, vals]) => ({ [operator]: { [SOURCE]: vals } }));
+    // An address inside and outside each block, of both families, and none at all.
+    const callers = [
+      undefined,
+      '10.1.2.3',
+      '10.1.9.9',
+      '10.9.9.9',
+      '192.0.2.1',
+      '2001:db8:1::1',
+      '2001:db8:2::1',
+      '2001:db9::1',
+    ];
+    const allows = (block: Json, ip: string | undefined): boolean => {
+      const policy = parse(
+        [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*', Condition: block }],
+        'identity',
+      );
+      const context: Record<string, string> = ip === undefined ? {} : { [SOURCE]: ip };
+      return (
+        simulate({ identity: [policy] }, { action: 's3:GetObject', resource: '*', context }).decision ===
+        'allowed'
+      );
+    };
+    fc.assert(
+      fc.property(atom, atom, (given, required) => {
+        const answer = conditionsImply(conditions(given), conditions(required));
+        const refuting = callers.filter((ip) => allows(given, ip) && !allows(required, ip));
         if (answer === 'yes') expect(refuting, JSON.stringify({ given, required })).toEqual([]);
         if (answer === 'no') expect(refuting.length, JSON.stringify({ given, required })).toBeGreaterThan(0);
       }),
