@@ -1,4 +1,5 @@
-import type { Condition, Effect } from '../policy/types.js';
+import type { Catalog } from '../catalog/index.js';
+import type { Condition, Effect, Statement } from '../policy/types.js';
 import { trueWhenKeyAbsent } from './support/condition-absence.js';
 import type { PolicyRule, RuleHit } from './types.js';
 
@@ -10,20 +11,22 @@ import type { PolicyRule, RuleHit } from './types.js';
  * endpoint at all. `ForAnyValue` is false without the key, so a Deny on
  * `ForAnyValue:StringNotEquals {"aws:SourceVpce": ...}` spares exactly those requests, which
  * `StringNotEquals` would deny. Only these two widen access, so only they are reported; the other
- * combinations narrow it (an Allow that applies less, a Deny that applies more). Keys the catalog
- * does not know (identity-provider claims, typos) are left alone: whether they hold several values
- * is not known.
+ * combinations narrow it (an Allow that applies less, a Deny that applies more).
  *
- * Global keys are errors: AWS documents when each is absent (`aws:SourceVpce` off an endpoint,
- * `aws:PrincipalTag/x` on an untagged principal), so the hole is real. A service key is a warning:
- * the actions that define it mostly always supply it, and AWS's own policies use `ForAllValues` on
- * some keys the catalog types as single-valued (`codestar-connections:ProviderAction`), while
- * others do go missing (`s3:prefix` on a ListBucket without a prefix lists the whole bucket).
+ * A hole needs requests without the key, so a finding is made only where they are known to exist:
+ * a global key AWS does not always include (`aws:SourceVpce` off an endpoint, `aws:PrincipalTag/x`
+ * on an untagged principal); a service key that one of the statement's actions never carries; or an
+ * S3 request parameter, present only when the request sets it (a ListBucket without `prefix` lists
+ * the whole bucket). A service key every action of the statement carries is left alone. Service
+ * keys are warnings, global ones errors: AWS's own CodeGuru Reviewer policy fences
+ * `codestar-connections:UseConnection` with `ForAllValues` on `ProviderAction` in a statement whose
+ * `ListConnections` never carries the key, which looks deliberate. Keys the catalog does not know
+ * (identity-provider claims, typos) are left alone: their number of values is unknown.
  */
 export const setOperatorSingleValued: PolicyRule = {
   id: 'set-operator-single-valued',
   scope: 'policy',
-  defaultSeverity: 'warning',
+  defaultSeverity: 'error',
   description:
     'A ForAllValues or ForAnyValue operator on a single-valued key, which grants or spares requests that lack the key.',
   check: ({ policy, catalog }) => {
@@ -32,29 +35,84 @@ export const setOperatorSingleValued: PolicyRule = {
       for (const condition of statement.conditions) {
         if (condition.setQualifier === undefined || condition.baseOperator === 'Null') continue;
         if (catalog.isMultivaluedKey(condition.key) !== false) continue;
-        const message = widening(condition, statement.effect);
+        const lower = condition.key.toLowerCase();
+        let absentFor: string | undefined;
+        if (catalog.isGlobalConditionKey(condition.key)) {
+          // Without a request that lacks the key there is no hole, only an odd spelling.
+          if (ALWAYS_PRESENT.has(lower)) continue;
+        } else {
+          absentFor = actionWithoutKey(statement, condition.key, catalog);
+          if (absentFor === undefined && !S3_REQUEST_PARAMETERS.has(lower)) continue;
+        }
+        const message = widening(condition, statement.effect, absentFor);
         if (message === undefined) continue;
+        // A service key's absence may be the point (a fence meant for some actions of the statement
+        // only, as in AWS's CodeGuru Reviewer policy): worth a look, not a blocked merge.
         const global = catalog.isGlobalConditionKey(condition.key);
-        hits.push({ path: condition.path, message, ...(global ? { severity: 'error' as const } : {}) });
+        hits.push({ path: condition.path, message, ...(global ? {} : { severity: 'warning' as const }) });
       }
     }
     return hits;
   },
 };
 
+/**
+ * Global keys AWS documents as "always included in the request context": on them a set operator
+ * behaves exactly as the plain one. (aws:SourceIp is not among them: a call through a VPC endpoint
+ * has none.)
+ */
+const ALWAYS_PRESENT = new Set(
+  [
+    'aws:CurrentTime',
+    'aws:EpochTime',
+    'aws:PrincipalAccount',
+    'aws:PrincipalArn',
+    'aws:PrincipalIsAWSService',
+    'aws:PrincipalType',
+    'aws:RequestedRegion',
+    'aws:SecureTransport',
+    'aws:userid',
+    'aws:ViaAWSService',
+  ].map((key) => key.toLowerCase()),
+);
+
+/** S3 keys that mirror optional request parameters: absent whenever the request leaves them out. */
+const S3_REQUEST_PARAMETERS = new Set(['s3:prefix', 's3:delimiter', 's3:max-keys']);
+
+/**
+ * An action of the statement that never carries the key (so every request for it lacks it), or
+ * undefined when each one can. A NotAction covers thousands of actions: the first of them without
+ * the key is as good an example as any.
+ */
+function actionWithoutKey(statement: Statement, key: string, catalog: Catalog): string | undefined {
+  if (statement.notAction) {
+    for (const name of catalog.expandNotAction(statement.notAction.values)) {
+      if (!catalog.supportsConditionKey(name, key)) return name;
+    }
+    return undefined;
+  }
+  for (const pattern of statement.action?.values ?? []) {
+    for (const name of catalog.expand(pattern)) {
+      if (!catalog.supportsConditionKey(name, key)) return name;
+    }
+  }
+  return undefined;
+}
+
 /** The message when the set operator widens access against the plain one; undefined when it does not. */
-function widening(condition: Condition, effect: Effect): string | undefined {
+function widening(condition: Condition, effect: Effect, absentFor: string | undefined): string | undefined {
   const withSet = trueWhenKeyAbsent(condition) !== undefined;
   const plain: Condition = { ...condition, operator: plainOperator(condition) };
   delete plain.setQualifier;
   const withoutSet = trueWhenKeyAbsent(plain) !== undefined;
   const key = JSON.stringify(condition.key);
   const intro = `${condition.operator} on ${key}, which holds one value,`;
+  const why = absentFor === undefined ? '' : ` (${absentFor} never carries it)`;
   if (effect === 'Allow' && withSet && !withoutSet) {
-    return `${intro} is true when a request has no ${key}, so this Allow also grants every request without it; use ${plain.operator} (with a Null check if the key must be present)`;
+    return `${intro} is true when a request has no ${key}${why}, so this Allow also grants every request without it; use ${plain.operator} (with a Null check if the key must be present)`;
   }
   if (effect === 'Deny' && !withSet && withoutSet) {
-    return `${intro} is false when a request has no ${key}, so this Deny spares every request without it, which ${plain.operator} would deny; use ${plain.operator}`;
+    return `${intro} is false when a request has no ${key}${why}, so this Deny spares every request without it, which ${plain.operator} would deny; use ${plain.operator}`;
   }
   return undefined;
 }

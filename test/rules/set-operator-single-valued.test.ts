@@ -42,6 +42,25 @@ describe('set-operator-single-valued', () => {
       statement('Deny', { 'ForAnyValue:StringNotEqualsIfExists': { 'aws:SourceVpce': VPCE } }),
     ],
     [
+      'a global key every request carries, where no request lacks it',
+      statement('Allow', {
+        'ForAllValues:StringEquals': { 'aws:RequestedRegion': ['eu-west-1', 'eu-central-1'] },
+      }),
+    ],
+    [
+      'a service key every action of the statement carries (as in AWS CodeGuru Reviewer policies)',
+      {
+        Effect: 'Allow',
+        Action: 'codestar-connections:UseConnection',
+        Resource: '*',
+        Condition: {
+          'ForAllValues:StringEquals': {
+            'codestar-connections:ProviderAction': ['ListRepositories', 'ListBranches'],
+          },
+        },
+      },
+    ],
+    [
       'a key the catalog does not know, whose number of values is unknown',
       statement('Allow', { 'ForAllValues:StringEquals': { 'acme:Team': 'infra' } }),
     ],
@@ -77,7 +96,18 @@ describe('set-operator-single-valued', () => {
       ],
     ],
     [
-      'a service key (s3:prefix) in a bucket policy',
+      'a service key one of the actions never carries, naming it',
+      {
+        Effect: 'Allow',
+        Action: ['s3:ListBucket', 's3:GetObject'],
+        Resource: ['arn:aws:s3:::acme-reports', 'arn:aws:s3:::acme-reports/*'],
+        Condition: { 'ForAllValues:StringLike': { 's3:prefix': 'reports/*' } },
+      },
+      'Statement[0].Condition["ForAllValues:StringLike"]["s3:prefix"]',
+      ['is true when a request has no "s3:prefix" (s3:GetObject never carries it)'],
+    ],
+    [
+      'an S3 request parameter (s3:prefix) in a bucket policy, absent when a ListBucket sets none',
       {
         Effect: 'Allow',
         Principal: { AWS: 'arn:aws:iam::123456789012:role/reader' },
@@ -91,8 +121,8 @@ describe('set-operator-single-valued', () => {
   ])('reports %s', (_name, body, path, fragments) => {
     const hits = run(policy(body), 'Principal' in body ? 'resource' : 'identity');
     expect(hits.map((hit) => hit.path)).toEqual([path]);
-    // A global key's absence is documented, so the hole is real: an error. A service key: a warning.
-    expect(hits[0]?.severity).toBe(path.includes('"aws:') || path.includes('"AWS:') ? 'error' : undefined);
+    // Global keys are errors (the rule's default); a service key's absence may be deliberate: a warning.
+    expect(hits[0]?.severity).toBe(path.includes('"aws:') || path.includes('"AWS:') ? undefined : 'warning');
     for (const fragment of fragments) expect(hits[0]?.message).toContain(fragment);
   });
 });
