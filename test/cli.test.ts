@@ -25,6 +25,18 @@ describe('iam-gate CLI', () => {
     expect(c.out()).toContain('Usage: iam-gate');
   });
 
+  it('exits 2 on a crash, never 1 (which would read as blocking findings), and says what broke', async () => {
+    let err = '';
+    const io = {
+      stdout: () => {
+        throw new Error('stdout is gone');
+      },
+      stderr: (t: string) => void (err += t),
+    };
+    expect(await runCli(['check', 'test/fixtures/cli/clean-policy.json'], io)).toBe(2);
+    expect(err).toMatch(/^iam-gate: internal error, please report it: Error: stdout is gone/);
+  });
+
   it('exits 2 on an unknown option', async () => {
     const c = capture();
     expect(await runCli(['--bogus'], c.io)).toBe(2);

@@ -14,7 +14,7 @@ export interface ExpandedIo extends CliIo {
 export const EXIT_OK = 0;
 /** Blocking findings, a failed expectation, new access with --fail-on-new-access. */
 export const EXIT_BLOCKING = 1;
-/** A usage error or an input that cannot be read. */
+/** A usage error, an input that cannot be read, or a crash (never reported as 1, "blocking findings"). */
 export const EXIT_USAGE = 2;
 
 export function terminalColor(env: NodeJS.ProcessEnv, isTTY: boolean | undefined): boolean {

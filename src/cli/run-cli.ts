@@ -96,6 +96,9 @@ export async function runCli(
       // commander reports --help and --version as "errors" with exit code 0.
       return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
     }
-    throw error;
+    // A bug, not a verdict: exit 1 would read as "blocking findings", so say what broke and exit 2.
+    const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    expanded.stderr(`iam-gate: internal error, please report it: ${detail}\n`);
+    return EXIT_USAGE;
   }
 }

@@ -49,19 +49,27 @@ export function elementLines(input: InputDocument, source: PolicySource): Record
   }
   const lines: Record<string, number> = {};
   let found = false;
-  const visit = (value: unknown, path: string): void => {
+  // A work list rather than recursion, and a depth bound: a policy from a pull request may nest
+  // arbitrarily deep, while findings point no deeper than a condition value.
+  const pending: [value: unknown, path: string, depth: number][] = [[source.document, '', 0]];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const [value, path, depth] = next;
     const line = elementLine(input, source, path);
     if (line !== undefined && line !== source.location?.line) {
       lines[path] = line;
       found = true;
     }
-    if (Array.isArray(value)) value.forEach((item, index) => visit(item, childPath(path, index)));
+    if (depth === MAX_ELEMENT_DEPTH) continue;
+    if (Array.isArray(value))
+      value.forEach((item, index) => pending.push([item, childPath(path, index), depth + 1]));
     else if (isObject(value))
-      for (const [key, item] of Object.entries(value)) visit(item, childPath(path, key));
-  };
-  visit(source.document, '');
+      for (const [key, item] of Object.entries(value)) pending.push([item, childPath(path, key), depth + 1]);
+  }
   return found ? lines : undefined;
 }
+
+/** `Statement[0].Condition.StringLike["aws:SourceArn"][1]` is six levels down; findings go no deeper. */
+const MAX_ELEMENT_DEPTH = 6;
 
 /** Whether both values hold `segment` the same way: an object with that key, or arrays of one length. */
 function sameContainer(written: unknown, extracted: unknown, segment: PathSegment): boolean {

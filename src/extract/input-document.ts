@@ -43,7 +43,7 @@ export function parseInputText(text: string, fileName: string): ParsedInput {
 }
 
 function jsonInput(text: string, value: unknown): InputDocument {
-  let tree: JsonNode | undefined;
+  let tree: JsonNode | null | undefined;
   let lines: LineCounter | undefined;
   return {
     format: 'json',
@@ -52,12 +52,27 @@ function jsonInput(text: string, value: unknown): InputDocument {
       // A bare policy file is the policy: no need to parse the text a second time for its line.
       if (path.length === 0) return 1;
       // Built on first use: most inputs are asked for a handful of lines, some for none.
-      tree ??= parseTree(text);
+      tree ??= locatingParse(text);
+      if (tree === null) return undefined;
       lines ??= countLines(text);
-      const offset = tree && jsonOffset(tree, path);
-      return offset === undefined ? undefined : lines.linePos(offset).line;
+      const offset = jsonOffset(tree, path);
+      return lines.linePos(offset).line;
     },
   };
+}
+
+/**
+ * The text parsed again, keeping offsets; null when that parser cannot: it recurses, and a file
+ * nested tens of thousands of levels deep (which `JSON.parse` reads) exhausts the stack. Lines are
+ * a courtesy, so such a file simply has none.
+ */
+function locatingParse(text: string): JsonNode | null {
+  try {
+    return parseTree(text) ?? null;
+  } catch (error) {
+    if (error instanceof RangeError) return null;
+    throw error;
+  }
 }
 
 function jsonOffset(root: JsonNode, path: readonly PathSegment[]): number {

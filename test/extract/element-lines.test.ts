@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { elementLine, parsePathText } from '../../src/extract/element-lines.js';
+import { elementLine, elementLines, parsePathText } from '../../src/extract/element-lines.js';
 import { extractPolicies } from '../../src/extract/extract-file.js';
 import { pathText } from '../../src/extract/input-document.js';
 
@@ -126,6 +126,33 @@ describe('elementLine: policies not written as JSON in the file', () => {
     expect(lineIn(text, 'main.tf.json', 'aws_iam_role_policy.app.policy', 'Statement[0].Action')).toBe(
       lineNumberOf(text, '"policy"'),
     );
+  });
+});
+
+describe('elementLine and elementLines on a file nested too deep to locate', () => {
+  // JSON.parse reads it; the offset-keeping parser would exhaust the stack.
+  const depth = 100_000;
+  const deep = JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Action: 's3:GetObject',
+        Resource: '*',
+        Condition: { StringEquals: { 'aws:SourceVpce': 'X' } },
+      },
+    ],
+  }).replace('"X"', `${'['.repeat(depth)}"x"${']'.repeat(depth)}`);
+
+  it('gives no line instead of throwing, and the lines of a policy stay bounded in depth', () => {
+    const result = extractPolicies(deep, 'deep.json');
+    if (!result.ok) throw new Error(result.error);
+    const [source] = result.sources;
+    if (!source) throw new Error('no source');
+    expect(
+      elementLine(result.input, source, 'Statement[0].Condition.StringEquals["aws:SourceVpce"][0]'),
+    ).toBeUndefined();
+    expect(elementLines(result.input, source)).toBeUndefined();
   });
 });
 
