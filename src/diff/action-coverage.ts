@@ -372,7 +372,7 @@ export class ActionSpecs {
    */
   classifier(others: readonly ActionSpec[]): (names: readonly string[]) => ActionClass[] {
     let byService: ServiceBuckets | undefined;
-    return (names) => {
+    const classify = (names: readonly string[]): ActionClass[] => {
       const words = Math.max(1, Math.ceil(others.length / 30));
       const bits = new Int32Array(names.length * words);
       const set = (i: number, j: number) => {
@@ -401,6 +401,18 @@ export class ActionSpecs {
         }
       });
       return [...classes.values()];
+    };
+    // Statements with one action list share one names array (see `names`): a policy of many
+    // statements over the same actions and different resources is classified once, not once per
+    // statement (which made such a diff quadratic in its statements).
+    const classified = new WeakMap<readonly string[], ActionClass[]>();
+    return (names) => {
+      let classes = classified.get(names);
+      if (classes === undefined) {
+        classes = classify(names);
+        classified.set(names, classes);
+      }
+      return classes;
     };
   }
 

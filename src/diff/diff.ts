@@ -288,6 +288,7 @@ class GroupComparison {
           const outcome = this.decide(
             { action: { name: representative }, principals, resources, conditions: h.conditions },
             (s) => actionClass.includedBy(this.positionOf(s)),
+            true,
           );
           this.record(h, actionClass.names, undefined, principals, resources, outcome);
         }
@@ -295,6 +296,7 @@ class GroupComparison {
           const outcome = this.decide(
             { action: { future }, principals, resources, conditions: h.conditions },
             () => true,
+            false,
           );
           this.record(
             h,
@@ -332,9 +334,13 @@ class GroupComparison {
     return this.positions.get(s) ?? -1;
   }
 
-  private decide(grant: GrantShape, mayInclude: (s: CompiledStatement) => boolean): Outcome {
+  /**
+   * `mayInclude` rules out statements that do not include the grant's action; when `exact`, it also
+   * rules the others in (an action class's membership), so their Action lists are not asked again.
+   */
+  private decide(grant: GrantShape, mayInclude: (s: CompiledStatement) => boolean, exact: boolean): Outcome {
     const coverage = this.coverage;
-    if (this.newer.denies.some((d) => mayInclude(d) && coverage.blocks(d, grant)))
+    if (this.newer.denies.some((d) => mayInclude(d) && coverage.blocks(d, grant, exact)))
       return { status: 'blocked' };
     if (
       this.newer.bounded &&
@@ -349,9 +355,9 @@ class GroupComparison {
     }
 
     const reasons: string[] = [];
-    const covered = this.coveredBy(this.older.allows.filter(mayInclude), grant, true, reasons);
+    const covered = this.coveredBy(this.older.allows.filter(mayInclude), grant, true, exact, reasons);
     const bounded = this.older.bounded
-      ? this.coveredBy(this.older.boundaryAllows.filter(mayInclude), grant, false, reasons)
+      ? this.coveredBy(this.older.boundaryAllows.filter(mayInclude), grant, false, exact, reasons)
       : 'yes';
     const why: string[] = [];
     if (covered !== 'no' && bounded === 'no') why.push(this.wording.boundary);
@@ -372,11 +378,12 @@ class GroupComparison {
     statements: readonly CompiledStatement[],
     grant: GrantShape,
     checkPrincipal: boolean,
+    actionKnown: boolean,
     reasons: string[],
   ): Tri {
     const answers: Tri[] = [];
     for (const s of statements) {
-      const { answer, reason } = this.coverage.allowCovers(s, grant, checkPrincipal);
+      const { answer, reason } = this.coverage.allowCovers(s, grant, checkPrincipal, actionKnown);
       if (answer === 'yes') return 'yes';
       if (answer === 'unknown' && reason !== undefined) reasons.push(reason);
       answers.push(answer);

@@ -54,12 +54,19 @@ export class Coverage {
 
   /**
    * Whether the allow statement `s` grants every request of `grant`. Principals are skipped for a
-   * permissions boundary, which caps whoever it is attached to.
+   * permissions boundary, which caps whoever it is attached to. `actionKnown`: the caller has
+   * already established that `s` includes the grant's action (the diff's action classes record
+   * exactly which statements include each class), so it is not asked again.
    */
-  allowCovers(s: CompiledStatement, grant: GrantShape, checkPrincipal = true): CoverAnswer {
+  allowCovers(
+    s: CompiledStatement,
+    grant: GrantShape,
+    checkPrincipal = true,
+    actionKnown = false,
+  ): CoverAnswer {
     if (checkPrincipal && !principalSpecCovers(s.principals, grant.principals)) return { answer: 'no' };
     const delegated = checkPrincipal && !principalSpecCovers(s.principals, grant.principals, false);
-    if (!this.includes(s.actions, grant.action)) return { answer: 'no' };
+    if (!actionKnown && !this.includes(s.actions, grant.action)) return { answer: 'no' };
     const resource = this.resources.covers(s.resources, grant.resources);
     if (resource === 'no') return { answer: 'no' };
     const conditions = conditionsImply(grant.conditions, s.conditions);
@@ -79,11 +86,11 @@ export class Coverage {
     return { answer: 'yes' };
   }
 
-  /** Whether the deny statement `d` surely blocks every request of `grant`. */
-  blocks(d: CompiledStatement, grant: GrantShape): boolean {
+  /** Whether the deny statement `d` surely blocks every request of `grant` (`actionKnown`: see allowCovers). */
+  blocks(d: CompiledStatement, grant: GrantShape, actionKnown = false): boolean {
     return (
       principalSpecCovers(d.principals, grant.principals) &&
-      this.includes(d.actions, grant.action) &&
+      (actionKnown || this.includes(d.actions, grant.action)) &&
       this.resources.covers(d.resources, grant.resources) === 'yes' &&
       conditionsImply(grant.conditions, d.conditions) === 'yes'
     );
