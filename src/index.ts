@@ -17,7 +17,7 @@ export {
   type ResourceTypeInfo,
   loadCatalog,
 } from './catalog/index.js';
-export { diff, globContains, globsIntersect } from './diff/index.js';
+export { diff, globContains, globsIntersect, NOT_COMPARED_WHY, type DiffOptions } from './diff/index.js';
 export type {
   AddedGroup,
   ConditionAtom,

@@ -70,17 +70,47 @@ const EMPTY_GROUP = (family: StatementGroup['family'], attachedTo: string): Stat
   bounded: false,
 });
 
+export interface DiffOptions {
+  /**
+   * How long the comparison may take, in milliseconds. Past it, the head statements still to
+   * compare are listed as possibly added without being compared (and base statements as possibly
+   * removed), and `incomplete` says so: an answer that errs towards reporting, in bounded time, for
+   * policies a pull request may inflate on purpose. Unbounded by default.
+   */
+  timeBudgetMs?: number;
+}
+
+/** The reason on grants the diff listed without comparing them. */
+export const NOT_COMPARED_WHY = "not compared: the diff's time budget ran out";
+
+/** A deadline, asked once per statement and resource entry rather than per grant. */
+class TimeBudget {
+  private readonly deadline: number;
+  ranOut = false;
+
+  constructor(readonly ms: number | undefined) {
+    this.deadline = ms === undefined ? Number.POSITIVE_INFINITY : performance.now() + ms;
+  }
+
+  spent(): boolean {
+    if (!this.ranOut && performance.now() >= this.deadline) this.ranOut = true;
+    return this.ranOut;
+  }
+}
+
 export function diff(
   base: readonly PolicySetEntry[],
   head: readonly PolicySetEntry[],
   catalog: Catalog = loadCatalog(),
+  options: DiffOptions = {},
 ): PolicyDiff {
+  const budget = new TimeBudget(options.timeBudgetMs);
   const specs = ActionSpecs.for(catalog);
   const coverage = new Coverage(specs);
   const headSets = compilePolicySetRoles(head, specs, 'head');
   const baseSets = compilePolicySetRoles(base, specs, 'base');
-  const forward = compare(headSets.newer, baseSets.older, coverage, ADDED);
-  const backward = compare(baseSets.newer, headSets.older, coverage, REMOVED);
+  const forward = compare(headSets.newer, baseSets.older, coverage, ADDED, budget);
+  const backward = compare(baseSets.newer, headSets.older, coverage, REMOVED, budget);
 
   const added = forward.added.sorted();
   const possiblyAdded = forward.possible.sorted(forward.added);
@@ -89,7 +119,7 @@ export function diff(
   removedSet.addAll(backward.possible);
   const trust = trustChanges(base, head, coverage);
   const newAccess = added.length > 0 || possiblyAdded.length > 0 || trust.length > 0;
-  return {
+  const result: PolicyDiff = {
     verdict: newAccess ? 'new-access' : 'no-new-access',
     added,
     removed: removedSet.sorted(),
@@ -97,6 +127,10 @@ export function diff(
     trust,
     groups: groupSortedGrants(added, possiblyAdded),
   };
+  if (budget.ranOut) {
+    result.incomplete = `the diff's time budget of ${options.timeBudgetMs ?? 0} ms ran out: what it had not compared is listed as possibly added (or removed)`;
+  }
+  return result;
 }
 
 /** The reasons a grant is listed, worded for the direction of the comparison. */
@@ -119,7 +153,13 @@ const REMOVED: Wording = {
   boundary: 'now capped by the permissions boundary',
 };
 
-function compare(newer: PolicySet, older: PolicySet, coverage: Coverage, wording: Wording): Findings {
+function compare(
+  newer: PolicySet,
+  older: PolicySet,
+  coverage: Coverage,
+  wording: Wording,
+  budget: TimeBudget,
+): Findings {
   const findings: Findings = { added: new GrantSet(), possible: new GrantSet() };
   const keys = [...new Set([...newer.keys(), ...older.keys()])].sort(compareText);
   for (const key of keys) {
@@ -133,6 +173,7 @@ function compare(newer: PolicySet, older: PolicySet, coverage: Coverage, wording
       coverage,
       findings,
       wording,
+      budget,
     ).run();
   }
   return findings;
@@ -149,6 +190,7 @@ class GroupComparison {
     private readonly coverage: Coverage,
     private readonly findings: Findings,
     private readonly wording: Wording,
+    private readonly budget: TimeBudget,
   ) {}
 
   /**
@@ -275,11 +317,20 @@ class GroupComparison {
   }
 
   private compareAllow(h: CompiledStatement): void {
+    if (this.budget.spent()) {
+      for (const principals of splitPrincipals(h.principals))
+        for (const resources of splitResources(h.resources)) this.recordUncompared(h, principals, resources);
+      return;
+    }
     this.classifier ??= this.coverage.specs.classifier(this.othersOf().map((s) => s.actions));
     const classes = this.classifier(this.coverage.specs.names(h.actions));
     const futures = futureActions(h.actions);
     for (const principals of splitPrincipals(h.principals)) {
       for (const resources of splitResources(h.resources)) {
+        if (this.budget.spent()) {
+          this.recordUncompared(h, principals, resources);
+          continue;
+        }
         for (const actionClass of classes) {
           const representative = actionClass.names[0];
           if (representative === undefined) continue;
@@ -309,6 +360,15 @@ class GroupComparison {
           );
         }
       }
+    }
+  }
+
+  /** Everything `h` grants to `principals` on `resources`, listed as possible without a comparison. */
+  private recordUncompared(h: CompiledStatement, principals: PrincipalSpec, resources: ResourceSpec): void {
+    const outcome: Outcome = { status: 'possible', why: [NOT_COMPARED_WHY], lifted: [] };
+    this.record(h, this.coverage.specs.names(h.actions), undefined, principals, resources, outcome);
+    for (const future of futureActions(h.actions)) {
+      this.record(h, [future.pattern], future.notAction, principals, resources, outcome, FUTURE_ACTIONS_WHY);
     }
   }
 

@@ -1,4 +1,4 @@
-export { diff } from './diff.js';
+export { diff, NOT_COMPARED_WHY, type DiffOptions } from './diff.js';
 export { globContains, globsIntersect, type GlobSetOptions } from './glob-sets.js';
 export { groupGrants } from './group-grants.js';
 export type { AddedGroup, ConditionAtom, Grant, PolicyDiff, PolicySetEntry, TrustChange } from './types.js';

@@ -113,6 +113,8 @@ export interface PolicyDiff {
   trust: TrustChange[];
   /** `added` then `possiblyAdded`, one row per (principal, resource, conditions). */
   groups: AddedGroup[];
+  /** Set when the time budget ran out (see `DiffOptions`): says what was listed without comparison. */
+  incomplete?: string;
 }
 
 /** A three-valued answer: `unknown` means the diff cannot decide and reports "possibly". */

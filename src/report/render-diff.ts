@@ -41,6 +41,7 @@ export function diffToJson(result: PolicyDiff): object {
     removed: result.removed.map(grant),
     possiblyAdded: result.possiblyAdded.map(grant),
     trust: result.trust,
+    ...(result.incomplete === undefined ? {} : { incomplete: result.incomplete }),
   };
 }
 

@@ -101,6 +101,9 @@ export function renderReviewText(review: Review, color: boolean): string {
           lines.push(paint('2', `    | ${printable(line)}`));
       }
     }
+    if (stack.diff?.incomplete !== undefined) {
+      lines.push(paint('33', `  diff incomplete: ${printable(stack.diff.incomplete)}`));
+    }
     if (stack.diff !== undefined) {
       const { trust, removed } = stack.diff;
       // Trust grants are told by the trust lines, in words about who may assume the role.
@@ -224,6 +227,9 @@ export function renderReviewMarkdown(review: Review): string {
           '',
         );
       }
+    }
+    if (stack.diff?.incomplete !== undefined) {
+      lines.push(`> **Diff incomplete:** ${escapeMarkdown(stack.diff.incomplete)}.`, '');
     }
     const accessGroups = stack.diff?.groups.filter((g) => g.kind !== 'trust') ?? [];
     if (stack.diff !== undefined && accessGroups.length + stack.diff.trust.length > 0) {

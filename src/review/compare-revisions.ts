@@ -41,6 +41,8 @@ export interface RevisionComparison {
 export interface CompareOptions {
   rules: readonly Rule[];
   settings: RuleSettings;
+  /** See `DiffOptions.timeBudgetMs`. */
+  diffTimeBudgetMs?: number;
 }
 
 export function compareRevisions(
@@ -57,7 +59,9 @@ export function compareRevisions(
   }));
   if (base === undefined) return { findings, fixed, changedUnresolved: head.filter((s) => s.unresolved) };
 
-  const result = diff(policySet(base), policySet(head));
+  const result = diff(policySet(base), policySet(head), undefined, {
+    timeBudgetMs: options.diffTimeBudgetMs,
+  });
   const changedUnresolved = head.filter((source) => {
     if (source.unresolved === undefined) return false;
     const before = base.find((candidate) => candidate.id === source.id);

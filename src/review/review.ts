@@ -29,7 +29,7 @@ import type { IamGateConfig } from '../config/schema.js';
 import { EXPECTATION_FAILED } from '../expect/expectation-failed.js';
 import { evaluateExpectations, type ExpectationResult } from '../expect/evaluate-expectations.js';
 import { principalOf, type PolicySource } from '../extract/types.js';
-import { ruleIds, rules, type LintOptions } from '../rules/index.js';
+import { ruleIds, rules } from '../rules/index.js';
 import type { Finding } from '../rules/types.js';
 import { discoverStacks, projectDirs, type Discovery } from '../stacks/discover-stacks.js';
 import { gitRevisionTree, type GitRevisionTree } from '../stacks/git-tree.js';
@@ -39,7 +39,12 @@ import type { Stack } from '../stacks/types.js';
 import { localRunner, type Runner } from '../synth/runner.js';
 import { compareText } from '../util/compare-text.js';
 import { packageVersion } from '../version.js';
-import { CHANGE_RULES, compareRevisions, type RevisionComparison } from './compare-revisions.js';
+import {
+  CHANGE_RULES,
+  compareRevisions,
+  type CompareOptions,
+  type RevisionComparison,
+} from './compare-revisions.js';
 import { defaultConcurrency } from './concurrency.js';
 import { changedFiles, defaultBase, locateRepository, resolveCommit, workingCopyIs } from './git.js';
 import { stageRevision } from './stage-revision.js';
@@ -73,6 +78,11 @@ export interface ReviewOptions {
   concurrency?: number;
   /** Per synthesis; default 5 minutes. */
   timeoutMs?: number;
+  /**
+   * Per stack, how long the semantic diff may take before what it has not compared is listed as
+   * possibly added; default 60 seconds (ordinary stacks take milliseconds, see docs/benchmarks.md).
+   */
+  diffTimeBudgetMs?: number;
   /** Environment for synthesizers (the runner passes nothing else). Default: PATH and HOME. */
   env?: Readonly<Record<string, string>>;
   /** Also fail on blocking findings that base already had. */
@@ -80,6 +90,8 @@ export interface ReviewOptions {
   today?: Date;
   onProgress?: (event: ReviewProgress) => void;
 }
+
+const DEFAULT_DIFF_TIME_BUDGET_MS = 60_000;
 
 /** Ids a config may name: the rules, the expectation finding and the change findings. */
 export const REVIEW_FINDING_IDS: readonly string[] = [
@@ -135,7 +147,11 @@ export async function runReview(options: ReviewOptions): Promise<Review> {
   }
 
   const warnings: string[] = [];
-  const lint = { rules: enabledRules(rules, config.config), settings: ruleSettings(config.config) };
+  const lint = {
+    rules: enabledRules(rules, config.config),
+    settings: ruleSettings(config.config),
+    diffTimeBudgetMs: options.diffTimeBudgetMs ?? DEFAULT_DIFF_TIME_BUDGET_MS,
+  };
   let touched: TouchedStack[];
   let reviewed: ReviewedStack[];
   const syntheses = new Syntheses(root, base, head, rootTrees, stagedStackDirs(discovered), options);
@@ -532,7 +548,7 @@ function limiter(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
   };
 }
 
-function compareStack(entry: SynthesizedStack, lint: LintOptions): ReviewedStack {
+function compareStack(entry: SynthesizedStack, lint: CompareOptions): ReviewedStack {
   const { touched, base, head } = entry;
   const baseSources = base?.ok ? base.sources : undefined;
   const headSources = head?.ok ? head.sources : [];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../src/catalog/index.js';
-import { diff } from '../../src/diff/diff.js';
+import { diff, NOT_COMPARED_WHY } from '../../src/diff/diff.js';
 import type { Grant } from '../../src/diff/types.js';
 import { atom, entries, grant, type Json } from './helpers.js';
 
@@ -627,6 +627,29 @@ describe('statements unchanged between revisions', () => {
     expect(result.added).toEqual([]);
     expect(result.possiblyAdded).toEqual([]);
     expect(result.verdict).toBe('no-new-access');
+  });
+});
+
+describe('a time budget', () => {
+  const unchanged = allow(['s3:Get*', 'ec2:Describe*'], '*');
+  const base = entries([unchanged, allow('s3:GetObject', 'arn:aws:s3:::app-data/uploads/*')]);
+  const head = entries([unchanged, allow(['s3:GetObject', 's3:DeleteObject'], 'arn:aws:s3:::app-data/*')]);
+
+  it('once spent, lists what it did not compare as possibly added, never drops it, and says so', () => {
+    const result = diff(base, head, loadCatalog(), { timeBudgetMs: 0 });
+    expect(result.added).toEqual([]);
+    expect(result.possiblyAdded).toEqual([
+      grant('s3:DeleteObject', 'arn:aws:s3:::app-data/*', { why: NOT_COMPARED_WHY }),
+      grant('s3:GetObject', 'arn:aws:s3:::app-data/*', { why: NOT_COMPARED_WHY }),
+    ]);
+    expect(result.verdict).toBe('new-access');
+    expect(result.incomplete).toMatch(/time budget of 0 ms ran out/);
+    // With time to spare: decided, a subset of what was listed (s3:GetObject is covered by s3:Get*).
+    const full = diff(base, head, loadCatalog(), { timeBudgetMs: 60_000 });
+    expect(full.added.map((g) => [g.action, g.resource])).toEqual([
+      ['s3:DeleteObject', 'arn:aws:s3:::app-data/*'],
+    ]);
+    expect(full.incomplete).toBeUndefined();
   });
 });
 

@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { reviewToSarif } from '../../src/report/render-review.js';
+import { renderReviewMarkdown, renderReviewText, reviewToSarif } from '../../src/report/render-review.js';
 import { runReview, type ReviewProgress } from '../../src/review/review.js';
 import { localRunner, type Runner } from '../../src/synth/runner.js';
 import { git, json, writeFiles } from '../stacks/temp-repo.js';
@@ -90,6 +90,26 @@ describe('runReview', () => {
     expect(introduced.map((f) => f.ruleId)).toContain('added-permissions');
     expect(review.verdict).toBe('fail');
     expect(review.reasons[0]).toMatch(/^\d+ blocking findings introduced$/);
+  });
+
+  it('a diff that runs out of its time budget lists what it skipped as possibly added, and says so', async () => {
+    const repo = await repoWith(
+      {
+        '.github/iam-gate.yml': CONFIG,
+        'policies/app.json': policy('s3:GetObject', 'arn:aws:s3:::app-data/uploads/*'),
+      },
+      { 'policies/app.json': policy('s3:*', 'arn:aws:s3:::app-data/*') },
+    );
+    const review = await runReview({ repo: repo.dir, cacheDir: false, diffTimeBudgetMs: 0 });
+    const [stack] = review.stacks;
+    expect(stack?.diff?.incomplete).toMatch(/time budget of 0 ms ran out/);
+    expect(stack?.diff?.added).toEqual([]);
+    expect(stack?.diff?.possiblyAdded.map((g) => g.action)).toContain('s3:DeleteObject');
+    expect(review.verdict).toBe('fail');
+    expect(renderReviewText(review, false)).toContain(
+      "diff incomplete: the diff's time budget of 0 ms ran out",
+    );
+    expect(renderReviewMarkdown(review)).toContain('**Diff incomplete:**');
   });
 
   it("a template stack's findings point at the line of the element, in SARIF too", async () => {
