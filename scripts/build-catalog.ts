@@ -75,6 +75,12 @@ function accessLevelIndex(raw: string, where: string): string {
   return String(index);
 }
 
+/**
+ * Keys iam-data types as single-valued that carry several values: S3 on Outposts' twin of
+ * `s3:RequestObjectTagKeys` (an array in S3), and Cognito's `amr` claim (an array of strings).
+ */
+const MULTIVALUED_DESPITE_DATA = ['s3-outposts:RequestObjectTagKeys', 'cognito-identity.amazonaws.com:amr'];
+
 function codeUnitCompare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
@@ -210,6 +216,7 @@ export async function buildCatalogData(): Promise<CatalogData> {
     if (getGlobalConditionKeyByName(key)?.type?.startsWith('ArrayOf'))
       multivalued.set(key.toLowerCase(), tagKeyTemplate(key));
   }
+  for (const key of MULTIVALUED_DESPITE_DATA) multivalued.set(key.toLowerCase(), key);
 
   return {
     format: CATALOG_FORMAT,

@@ -147,8 +147,10 @@ function implies(h: Atom, b: Atom): Tri {
   }
   const headOrdering = ORDERINGS[hc.baseOperator];
   if (headOrdering !== undefined && EQUALS_KIND[bc.baseOperator] === headOrdering.kind) {
-    // A bound admits endless values, an Equals a few of them.
-    return 'no';
+    // A bound admits endless values, an Equals a few of them; a bound that cannot be read is unknown.
+    const readable =
+      hc.values.length > 0 && hc.values.every((v) => orderValue(headOrdering.kind, v) !== undefined);
+    return readable ? 'no' : 'unknown';
   }
   if (h.family !== b.family) return 'unknown';
 

@@ -47,7 +47,8 @@ export function elementLines(input: InputDocument, source: PolicySource): Record
   if (source.filePath === undefined || typeof source.document !== 'object' || source.document === null) {
     return undefined;
   }
-  const lines: Record<string, number> = {};
+  // No prototype: a policy key such as `__proto__` is a path like any other.
+  const lines: Record<string, number> = Object.create(null) as Record<string, number>;
   let found = false;
   // A work list rather than recursion, and a depth bound: a policy from a pull request may nest
   // arbitrarily deep, while findings point no deeper than a condition value.
@@ -78,7 +79,10 @@ function sameContainer(written: unknown, extracted: unknown, segment: PathSegmen
       Array.isArray(written) &&
       Array.isArray(extracted) &&
       written.length === extracted.length &&
-      segment < written.length
+      segment < written.length &&
+      // An `Fn::If` that kept both branches and an `AWS::NoValue` that dropped its entry can leave
+      // a list its length while shifting what stands at each index.
+      !written.some(isListIntrinsic)
     );
   }
   return (
@@ -87,6 +91,11 @@ function sameContainer(written: unknown, extracted: unknown, segment: PathSegmen
     Object.hasOwn(written, segment) &&
     Object.hasOwn(extracted, segment)
   );
+}
+
+/** A list entry that extraction may replace by several entries or by none. */
+function isListIntrinsic(entry: unknown): boolean {
+  return isObject(entry) && (Object.hasOwn(entry, 'Fn::If') || entry.Ref === 'AWS::NoValue');
 }
 
 function child(value: unknown, segment: PathSegment): unknown {

@@ -52,7 +52,8 @@ function jsonInput(text: string, value: unknown): InputDocument {
       // A bare policy file is the policy: no need to parse the text a second time for its line.
       if (path.length === 0) return 1;
       // Built on first use: most inputs are asked for a handful of lines, some for none.
-      tree ??= locatingParse(text);
+      // Undefined until tried; null once the parser could not (and is not run again).
+      if (tree === undefined) tree = locatingParse(text);
       if (tree === null) return undefined;
       lines ??= countLines(text);
       const offset = jsonOffset(tree, path);
@@ -85,8 +86,7 @@ function jsonOffset(root: JsonNode, path: readonly PathSegment[]): number {
       next = node.children?.[segment];
       at = next?.offset;
     } else if (typeof segment === 'string' && node.type === 'object') {
-      // The last property of a name wins, as in JSON.parse.
-      const property = node.children?.findLast((p) => p.children?.[0]?.value === segment);
+      const property = propertiesOf(node).get(segment);
       next = property?.children?.[1];
       at = property?.offset;
     }
@@ -95,6 +95,23 @@ function jsonOffset(root: JsonNode, path: readonly PathSegment[]): number {
     offset = at;
   }
   return offset;
+}
+
+/**
+ * An object node's properties by name, built once per node: a search per lookup made locating every
+ * element of a policy with thousands of keys quadratic (a review does that for each template stack).
+ */
+const jsonProperties = new WeakMap<JsonNode, Map<unknown, JsonNode>>();
+
+function propertiesOf(node: JsonNode): Map<unknown, JsonNode> {
+  let properties = jsonProperties.get(node);
+  if (properties === undefined) {
+    properties = new Map();
+    // The last property of a name wins, as in JSON.parse.
+    for (const property of node.children ?? []) properties.set(property.children?.[0]?.value, property);
+    jsonProperties.set(node, properties);
+  }
+  return properties;
 }
 
 function countLines(text: string): LineCounter {
@@ -149,7 +166,17 @@ function yamlOffset(doc: Document.Parsed, path: readonly PathSegment[]): number 
       next = node.items[segment];
       at = rangeStart(next);
     } else if (typeof segment === 'string' && isMap(node)) {
-      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === segment);
+      let pairs = yamlPairs.get(node);
+      if (pairs === undefined) {
+        pairs = new Map();
+        // The first pair of a key, as before (YAML rejects a repeated key anyway).
+        for (const pair of node.items) {
+          const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
+          if (key !== undefined && !pairs.has(key)) pairs.set(key, pair);
+        }
+        yamlPairs.set(node, pairs);
+      }
+      const pair = pairs.get(segment);
       next = pair?.value;
       at = rangeStart(pair?.key);
     }
@@ -159,6 +186,9 @@ function yamlOffset(doc: Document.Parsed, path: readonly PathSegment[]): number 
   }
   return offset;
 }
+
+/** A map node's pairs by key, built once per node (see `propertiesOf`). */
+const yamlPairs = new WeakMap<object, Map<string, { key: unknown; value: unknown }>>();
 
 function rangeStart(node: unknown): number | undefined {
   if (typeof node !== 'object' || node === null || !('range' in node)) return undefined;

@@ -563,8 +563,9 @@ function compareStack(entry: SynthesizedStack, lint: CompareOptions): ReviewedSt
     );
   }
   for (const finding of comparison.findings) {
-    const line = finding.source.lines?.[finding.path];
-    if (line !== undefined) finding.line = line;
+    const lines = finding.source.lines;
+    // Own properties only: a path such as `toString` must not find Object.prototype's.
+    if (lines !== undefined && Object.hasOwn(lines, finding.path)) finding.line = lines[finding.path];
   }
   const sourceIds = new Set<string>(headSources.map((source: PolicySource) => source.id));
   return {

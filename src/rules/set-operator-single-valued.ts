@@ -36,6 +36,15 @@ export const setOperatorSingleValued: PolicyRule = {
         if (condition.setQualifier === undefined || condition.baseOperator === 'Null') continue;
         if (catalog.isMultivaluedKey(condition.key) !== false) continue;
         const lower = condition.key.toLowerCase();
+        // Another condition on the key that fails without it (`Null: false`, a plain operator) already
+        // keeps requests without the key out: the form AWS recommends for ForAllValues.
+        const guarded = statement.conditions.some(
+          (other) =>
+            other !== condition &&
+            other.key.toLowerCase() === lower &&
+            trueWhenKeyAbsent(other) === undefined,
+        );
+        if (guarded) continue;
         let absentFor: string | undefined;
         if (catalog.isGlobalConditionKey(condition.key)) {
           // Without a request that lacks the key there is no hole, only an odd spelling.
@@ -109,10 +118,16 @@ function widening(condition: Condition, effect: Effect, absentFor: string | unde
   const intro = `${condition.operator} on ${key}, which holds one value,`;
   const why = absentFor === undefined ? '' : ` (${absentFor} never carries it)`;
   if (effect === 'Allow' && withSet && !withoutSet) {
-    return `${intro} is true when a request has no ${key}${why}, so this Allow also grants every request without it; use ${plain.operator} (with a Null check if the key must be present)`;
+    return `${intro} is true when a request has no ${key}${why}, so this Allow also grants every request without it; use ${plain.operator}, which is false then, or add a Null check on the key`;
   }
   if (effect === 'Deny' && !withSet && withoutSet) {
-    return `${intro} is false when a request has no ${key}${why}, so this Deny spares every request without it, which ${plain.operator} would deny; use ${plain.operator}`;
+    // Switching to the plain operator would deny every request without the key, and for a key some
+    // of the actions never carry, those actions outright: say so rather than just "use X".
+    const scope =
+      absentFor === undefined
+        ? ''
+        : ', and give the actions that never carry the key a statement of their own';
+    return `${intro} is false when a request has no ${key}${why}, so this Deny spares every request without it; if it should not, use ${plain.operator}, which is true then${scope}`;
   }
   return undefined;
 }

@@ -402,6 +402,9 @@ describe('action ids', () => {
     ['aws:PrincipalTag/cost-center', false],
     ['s3:prefix', false],
     ['kms:EncryptionContextKeys', true],
+    // iam-data types these as single-valued; the build corrects them.
+    ['s3-outposts:RequestObjectTagKeys', true],
+    ['cognito-identity.amazonaws.com:amr', true],
     ['ec2:Attribute/Ipv6AddressCount', false],
     ['token.actions.githubusercontent.com:sub', undefined],
     ['aws:SourceVpc3', undefined],

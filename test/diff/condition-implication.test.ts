@@ -276,6 +276,12 @@ describe('conditionsImply', () => {
       'no',
     ],
     [
+      'an unreadable bound where base allowed one value',
+      { NumericLessThan: { 's3:max-keys': '2020-01-01T00:00:00Z' } },
+      { NumericEquals: { 's3:max-keys': '5' } },
+      'unknown',
+    ],
+    [
       'a bound that is not a number',
       { NumericLessThan: { 's3:max-keys': 'ten' } },
       { NumericLessThan: { 's3:max-keys': '10' } },

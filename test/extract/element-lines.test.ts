@@ -129,6 +129,55 @@ describe('elementLine: policies not written as JSON in the file', () => {
   });
 });
 
+describe('elementLine: lists that intrinsics reshape', () => {
+  it('never indexes into a list holding Fn::If or AWS::NoValue entries, whose indices shift', () => {
+    // Extracted, the Fn::If keeps both branches (one entry becomes two) and the NoValue entry is
+    // dropped: the list keeps its length, but Statement[1] is the Fn::If's second branch.
+    const text = JSON.stringify(
+      {
+        Resources: {
+          P: {
+            Type: 'AWS::IAM::ManagedPolicy',
+            Properties: {
+              PolicyDocument: {
+                Version: '2012-10-17',
+                Statement: [
+                  {
+                    'Fn::If': [
+                      'IsProd',
+                      { Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::prod/*' },
+                      { Effect: 'Allow', Action: 's3:*', Resource: '*' },
+                    ],
+                  },
+                  { 'Fn::If': ['IsNew', { Ref: 'AWS::NoValue' }, { Ref: 'AWS::NoValue' }] },
+                ],
+              },
+            },
+          },
+        },
+      },
+      null,
+      2,
+    );
+    expect(lineIn(text, 't.json', 'P.PolicyDocument', 'Statement[1].Action')).toBe(
+      lineNumberOf(text, '"Statement"'),
+    );
+  });
+});
+
+describe('elementLines keys', () => {
+  it('keeps a policy key named like an Object property as a path of its own', () => {
+    const text = '{\n  "Version": "2012-10-17",\n  "Statement": [],\n  "__proto__": 1,\n  "toString": 2\n}\n';
+    const result = extractPolicies(text, 'p.json');
+    if (!result.ok) throw new Error(result.error);
+    const [source] = result.sources;
+    if (!source) throw new Error('no source');
+    const lines = elementLines(result.input, source) ?? {};
+    expect(Object.getPrototypeOf(lines)).toBeNull();
+    expect(lines.toString).toBe(5);
+  });
+});
+
 describe('elementLine and elementLines on a file nested too deep to locate', () => {
   // JSON.parse reads it; the offset-keeping parser would exhaust the stack.
   const depth = 100_000;

@@ -42,6 +42,20 @@ describe('set-operator-single-valued', () => {
       statement('Deny', { 'ForAnyValue:StringNotEqualsIfExists': { 'aws:SourceVpce': VPCE } }),
     ],
     [
+      'ForAllValues with a Null check on the key, as AWS recommends',
+      statement('Allow', {
+        'ForAllValues:StringEquals': { 'aws:SourceVpce': VPCE },
+        Null: { 'aws:SourceVpce': 'false' },
+      }),
+    ],
+    [
+      'ForAllValues next to a plain operator on the same key, which fails without it',
+      statement('Allow', {
+        'ForAllValues:StringLike': { 'aws:SourceVpce': 'vpce-*' },
+        StringLike: { 'aws:SourceVpce': 'vpce-1*' },
+      }),
+    ],
+    [
       'a global key every request carries, where no request lacks it',
       statement('Allow', {
         'ForAllValues:StringEquals': { 'aws:RequestedRegion': ['eu-west-1', 'eu-central-1'] },
@@ -76,7 +90,7 @@ describe('set-operator-single-valued', () => {
       [
         'ForAllValues:StringEquals on "aws:SourceVpce", which holds one value',
         'this Allow also grants every request without it',
-        'use StringEquals',
+        'use StringEquals, which is false then',
       ],
     ],
     [
