@@ -7,6 +7,9 @@
  */
 import { createRequire } from 'node:module';
 
+/** Room on stdout for one run's output handed over (a large stack's snapshot or Terraform JSON). */
+export const HANDED_OVER_BYTES = 64 * 2 ** 20;
+
 /** Writes run `index`'s output (JSON text: one line) and resolves once it is in the pipe. */
 export function handOver(marker: string, index: number, json: string): Promise<void> {
   return new Promise((resolve, reject) =>

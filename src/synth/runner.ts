@@ -45,6 +45,13 @@ export interface Runner {
 
 export const DEFAULT_LIMITS: RunLimits = { timeoutMs: 5 * 60_000, maxOutputBytes: 4 * 2 ** 20 };
 
+/** How a run that did not exit 0 ended, for messages: `exited with code 1`, `was killed by SIGKILL`. */
+export function howItExited(run: Pick<RunResult, 'exitCode' | 'signal'>): string {
+  return run.exitCode === null
+    ? `was killed by ${run.signal ?? 'a signal'}`
+    : `exited with code ${run.exitCode}`;
+}
+
 /**
  * Runs the command directly on this machine, with only the given environment. For trusted code
  * (a developer's own checkout, CI on the default branch); untrusted code goes through a sandbox runner.

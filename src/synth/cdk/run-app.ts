@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import type { Stack } from '../../stacks/types.js';
-import { DEFAULT_LIMITS, type RunRequest, type RunResult } from '../runner.js';
+import { DEFAULT_LIMITS, howItExited, type RunRequest, type RunResult } from '../runner.js';
 import type { SynthContext } from '../types.js';
 import { moduleKind, tsxNodeOptions } from '../typescript-loader.js';
 import { type AppLaunch, planAppCommand } from './app-command.js';
@@ -77,11 +77,7 @@ export async function runApp(
     return { ok: false, error: `${options.label} timed out after ${seconds} s (${stack.app})`, output };
   }
   if (result.exitCode !== 0) {
-    const how =
-      result.exitCode === null
-        ? `was killed by ${result.signal ?? 'a signal'}`
-        : `exited with code ${result.exitCode}`;
-    return { ok: false, error: `${options.label} ${how} (${stack.app})`, output };
+    return { ok: false, error: `${options.label} ${howItExited(result)} (${stack.app})`, output };
   }
   return { ok: true, launch, output };
 }

@@ -11,8 +11,8 @@ import type { PolicySource } from '../../extract/types.js';
 import { entryLocation, readContextFile, repositoryRoots, underStack } from '../cdk/app-project.js';
 import { type AppLaunch, planAppCommand } from '../cdk/app-command.js';
 import { runApp } from '../cdk/run-app.js';
-import { firstFrame, withoutFrames } from '../handed-over.js';
-import { DEFAULT_LIMITS, type RunResult } from '../runner.js';
+import { firstFrame, HANDED_OVER_BYTES, withoutFrames } from '../handed-over.js';
+import { DEFAULT_LIMITS, howItExited, type RunResult } from '../runner.js';
 import { moduleKind, tsxNodeOptions } from '../typescript-loader.js';
 import { writeDependencySourceMapsPreload } from '../dependency-source-maps.js';
 import type { Stack } from '../../stacks/types.js';
@@ -186,14 +186,9 @@ function pairable(launch: AppLaunch): launch is TypeScriptLaunch {
   return launch.mode === 'typescript' && launch.args.length === 0 && launch.tsconfig === undefined;
 }
 
-/** Room on stdout for base's output handed over (a large app's Terraform JSON). */
-const HANDED_OVER_BYTES = 64 * 2 ** 20;
-
 function runFailure(run: RunResult, timeoutMs: number): string {
   if (run.timedOut) return `timed out after ${Math.round(timeoutMs / 100) / 10} s`;
-  return run.exitCode === null
-    ? `was killed by ${run.signal ?? 'a signal'}`
-    : `exited with code ${run.exitCode}`;
+  return howItExited(run);
 }
 
 /** The app's output in `outdir` (its manifest, then each stack's Terraform JSON) to its policies. */

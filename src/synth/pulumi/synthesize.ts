@@ -9,8 +9,8 @@ import { mkdir, mkdtemp, readFile, realpath, writeFile } from 'node:fs/promises'
 import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeDependencySourceMapsPreload } from '../dependency-source-maps.js';
-import { firstFrame, withoutFrames } from '../handed-over.js';
-import { DEFAULT_LIMITS, type RunResult } from '../runner.js';
+import { firstFrame, HANDED_OVER_BYTES, withoutFrames } from '../handed-over.js';
+import { DEFAULT_LIMITS, howItExited, type RunResult } from '../runner.js';
 import { tsxNodeOptions } from '../typescript-loader.js';
 import type { Stack } from '../../stacks/types.js';
 import { synthesisClock, type SynthContext, type SynthResult, type Synthesizer } from '../types.js';
@@ -184,9 +184,6 @@ async function runHost(programs: Prepared[], context: SynthContext, frameMarker:
   });
 }
 
-/** Room on stdout for a snapshot handed over from one program to the next run (a large stack's). */
-const HANDED_OVER_BYTES = 64 * 2 ** 20;
-
 /** A program's result: its snapshot read into policies, or what the run says went wrong. */
 function readRun(program: Prepared, run: RunResult, snapshotText: string | undefined): SynthResult {
   const { stack, root, clock } = program;
@@ -194,10 +191,7 @@ function readRun(program: Prepared, run: RunResult, snapshotText: string | undef
   if (run.timedOut)
     return clock.failed(`the pulumi program timed out after ${seconds(run.durationMs)} s`, output);
   if (run.exitCode !== 0) {
-    const why =
-      run.exitCode === null
-        ? `was killed by ${run.signal ?? 'a signal'}`
-        : `exited with code ${run.exitCode}`;
+    const why = howItExited(run);
     const message = errorLine(run.stderr)?.split(`${root}/`).join('');
     return clock.failed(`the pulumi program ${why}${message ? `: ${message}` : ''}`, output);
   }
