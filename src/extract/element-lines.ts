@@ -25,6 +25,16 @@ export function elementLine(input: InputDocument, source: PolicySource, path: st
   const at = parsePathText(source.filePath);
   const inside = parsePathText(path);
   if (at === undefined || inside === undefined) return undefined;
+  return lineAt(input, source, at, inside);
+}
+
+/** `elementLine` with both paths already in segments: `at` the policy's in the file, `inside` the element's. */
+function lineAt(
+  input: InputDocument,
+  source: PolicySource,
+  at: readonly PathSegment[],
+  inside: readonly PathSegment[],
+): number | undefined {
   let written = valueAt(input.value, at);
   let extracted = source.document;
   let depth = 0;
@@ -47,24 +57,28 @@ export function elementLines(input: InputDocument, source: PolicySource): Record
   if (source.filePath === undefined || typeof source.document !== 'object' || source.document === null) {
     return undefined;
   }
+  const at = parsePathText(source.filePath);
+  if (at === undefined) return undefined;
   // No prototype: a policy key such as `__proto__` is a path like any other.
   const lines: Record<string, number> = Object.create(null) as Record<string, number>;
   let found = false;
   // A work list rather than recursion, and a depth bound: a policy from a pull request may nest
   // arbitrarily deep, while findings point no deeper than a condition value.
-  const pending: [value: unknown, path: string, depth: number][] = [[source.document, '', 0]];
+  // Each entry carries its path both as text (the key findings use) and as segments.
+  const pending: [value: unknown, path: string, segments: PathSegment[]][] = [[source.document, '', []]];
   for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
-    const [value, path, depth] = next;
-    const line = elementLine(input, source, path);
+    const [value, path, segments] = next;
+    const line = lineAt(input, source, at, segments);
     if (line !== undefined && line !== source.location?.line) {
       lines[path] = line;
       found = true;
     }
-    if (depth === MAX_ELEMENT_DEPTH) continue;
+    if (segments.length === MAX_ELEMENT_DEPTH) continue;
     if (Array.isArray(value))
-      value.forEach((item, index) => pending.push([item, childPath(path, index), depth + 1]));
+      value.forEach((item, index) => pending.push([item, childPath(path, index), [...segments, index]]));
     else if (isObject(value))
-      for (const [key, item] of Object.entries(value)) pending.push([item, childPath(path, key), depth + 1]);
+      for (const [key, item] of Object.entries(value))
+        pending.push([item, childPath(path, key), [...segments, key]]);
   }
   return found ? lines : undefined;
 }
