@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
 import type { SourceLocation } from '../../../src/extract/types.js';
 import type { Stack, StackKind } from '../../../src/stacks/types.js';
 import { localRunner, type Runner } from '../../../src/synth/runner.js';
@@ -71,6 +72,23 @@ export function succeeded(result: SynthResult): Extract<SynthResult, { ok: true 
 export function failed(result: SynthResult): Extract<SynthResult, { ok: false }> {
   if (result.ok) throw new Error(`synthesis succeeded with ${result.sources.length} policies`);
   return result;
+}
+
+/**
+ * Base and head synthesized as a pair take one process and find what each synthesized alone finds,
+ * and the two revisions differ (so the comparison says something).
+ */
+export async function expectPairAsAlone(
+  pair: (runner: Runner) => Promise<[SynthResult, SynthResult]>,
+  alone: () => Promise<[SynthResult, SynthResult]>,
+): Promise<void> {
+  const runner = countingRunner();
+  const [base, head] = await pair(runner);
+  expect(runner.runs).toBe(1);
+  const [baseAlone, headAlone] = await alone();
+  expect(succeeded(base).sources).toEqual(succeeded(baseAlone).sources);
+  expect(succeeded(head).sources).toEqual(succeeded(headAlone).sources);
+  expect(succeeded(head).sources).not.toEqual(succeeded(base).sources);
 }
 
 /** The real runner, counting the processes it starts. */

@@ -11,6 +11,7 @@ import { synthesizeCdktf, synthesizeCdktfRevisions } from '../../../src/synth/cd
 import { localRunner, type Runner } from '../../../src/synth/runner.js';
 import {
   countingRunner,
+  expectPairAsAlone,
   REPO,
   removeScratchDirs,
   scratchDir,
@@ -47,16 +48,14 @@ describe('synthesizeCdktfRevisions', () => {
     'runs both apps in one process and finds what synthesizing each alone finds',
     async () => {
       const headRoot = await checkout('head');
-      const runner = countingRunner();
-      const [base, head] = await pair(BASE_ROOT, headRoot, runner);
-      expect(runner.runs).toBe(1);
-      const [baseAlone, headAlone] = await Promise.all([
-        synthesizeCdktf(STACK, await synthContext(BASE_ROOT)),
-        synthesizeCdktf(STACK, await synthContext(headRoot)),
-      ]);
-      expect(succeeded(base).sources).toEqual(succeeded(baseAlone).sources);
-      expect(succeeded(head).sources).toEqual(succeeded(headAlone).sources);
-      expect(succeeded(head).sources).not.toEqual(succeeded(base).sources);
+      await expectPairAsAlone(
+        (runner) => pair(BASE_ROOT, headRoot, runner),
+        async () =>
+          Promise.all([
+            synthesizeCdktf(STACK, await synthContext(BASE_ROOT)),
+            synthesizeCdktf(STACK, await synthContext(headRoot)),
+          ]),
+      );
     },
     SYNTH_TIMEOUT_MS,
   );
