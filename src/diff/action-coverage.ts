@@ -48,34 +48,55 @@ function samePatterns(a: readonly string[], b: readonly string[]): boolean {
 }
 
 /**
- * Action patterns folded once (action names are ASCII, so lower-casing is IAM's folding) and grouped
- * by their literal service prefix: `s3:Get*` need only be compared with `s3:…` patterns and those
- * whose service part has a wildcard. AWS managed policies such as ReadOnlyAccess hold 1,500 patterns.
- * A pattern written twice is listed twice, which changes no answer.
+ * Action patterns grouped by their literal service prefix: `s3:Get*` need only be compared with
+ * `s3:…` patterns and those whose service part has a wildcard. AWS managed policies such as
+ * ReadOnlyAccess hold 1,500 patterns, and every revision of them is indexed, so building an index
+ * allocates nothing per pattern: a service is keyed by a hash of its letters (a collision only adds
+ * candidates, each of which is still matched in full), and patterns are matched as written, folding
+ * ASCII letters on the fly. A pattern written twice is listed twice, which changes no answer.
  */
 export class PatternIndex {
-  readonly folded: readonly string[];
-  /** Whether every pattern is ASCII, so that lower-casing it is exactly IAM's folding. */
-  readonly ascii: boolean;
-  private readonly byService = new Map<string, string[]>();
-  private readonly anyService: string[] = [];
+  /** Positions of the patterns by `serviceHash` of their service part. */
+  private readonly byService = new Map<number, number[]>();
+  /** Positions of the patterns whose service part has a wildcard (or that have no `:`). */
+  private readonly anyService: number[] = [];
+  /** Each pattern ready for `foldingGlobMatches`: as written when ASCII, else lower-cased. */
+  private readonly matchable: readonly string[];
+  private foldedList: readonly string[] | undefined;
+  private asciiFlag = true;
 
-  constructor(patterns: readonly string[]) {
-    const folded: string[] = [];
-    let ascii = true;
-    for (const written of patterns) {
-      const { pattern, service, isAscii } = patternFacts(written);
-      folded.push(pattern);
-      ascii &&= isAscii;
-      if (service === undefined) this.anyService.push(pattern);
+  constructor(private readonly written: readonly string[]) {
+    let matchable: string[] | undefined;
+    for (let at = 0; at < written.length; at += 1) {
+      const pattern = written[at] as string;
+      let facts = scanPattern(pattern);
+      if ((facts & NOT_ASCII) !== 0) {
+        // Folded as `toLowerCase` folds, as the catalog's expansion does.
+        this.asciiFlag = false;
+        matchable ??= written.slice();
+        const lower = pattern.toLowerCase();
+        matchable[at] = lower;
+        facts = scanPattern(lower);
+      }
+      if (facts < 0) this.anyService.push(at);
       else {
+        const service = facts >> 1;
         const list = this.byService.get(service);
-        if (list) list.push(pattern);
-        else this.byService.set(service, [pattern]);
+        if (list) list.push(at);
+        else this.byService.set(service, [at]);
       }
     }
-    this.folded = folded;
-    this.ascii = ascii;
+    this.matchable = matchable ?? written;
+  }
+
+  /** The patterns lower-cased, built on first use (most indexes are only asked `matches`). */
+  get folded(): readonly string[] {
+    return (this.foldedList ??= this.written.map((pattern) => patternFacts(pattern).pattern));
+  }
+
+  /** Whether every pattern is ASCII, so that lower-casing it is exactly IAM's folding. */
+  get ascii(): boolean {
+    return this.asciiFlag;
   }
 
   /** Whether a pattern's service part has a wildcard (or it has none): it may match any service. */
@@ -83,33 +104,77 @@ export class PatternIndex {
     return this.anyService.length > 0;
   }
 
-  /** The literal services of the other patterns. */
-  services(): Iterable<string> {
+  /** Hashes of the literal services of the other patterns (see `serviceHash`). */
+  services(): Iterable<number> {
     return this.byService.keys();
   }
 
-  /** Whether some folded pattern that can meet `pattern` (itself folded) passes `test`. */
-  someCandidate(pattern: string, test: (candidate: string) => boolean): boolean {
-    const service = literalService(pattern);
-    if (service === undefined) return this.folded.some(test);
+  /** Whether some pattern matches `name`, a catalog name folded (or any ASCII name lower-cased). */
+  matches(name: string): boolean {
+    const service = serviceHash(name);
+    if (service === undefined) return this.matchable.some((pattern) => foldingGlobMatches(pattern, name));
     const same = this.byService.get(service);
-    return (same !== undefined && same.some(test)) || this.anyService.some(test);
+    return (same !== undefined && this.matchAny(same, name)) || this.matchAny(this.anyService, name);
+  }
+
+  private matchAny(positions: readonly number[], name: string): boolean {
+    for (const at of positions) if (foldingGlobMatches(this.matchable[at] as string, name)) return true;
+    return false;
   }
 
   /** The folded patterns that can meet or contain `pattern` (itself folded). */
   candidates(pattern: string): readonly string[] {
-    const service = literalService(pattern);
+    const service = serviceHash(pattern);
     if (service === undefined) return this.folded;
-    const same = this.byService.get(service) ?? [];
-    return this.anyService.length === 0 ? same : [...same, ...this.anyService];
+    const folded = this.folded;
+    const out: string[] = [];
+    for (const at of this.byService.get(service) ?? []) out.push(folded[at] as string);
+    for (const at of this.anyService) out.push(folded[at] as string);
+    return out;
   }
 }
+
+/**
+ * FNV-1a over the ASCII-folded service part of an action pattern or name (`s3` of `S3:Get*`), or
+ * undefined when that part has a wildcard or there is no `:`. Equal services, equal hashes.
+ */
+export function serviceHash(pattern: string): number | undefined {
+  const facts = scanPattern(pattern);
+  return facts < 0 ? undefined : facts >> 1;
+}
+
+/** `scanPattern`'s bit for a pattern with a character beyond ASCII. */
+const NOT_ASCII = 1;
+
+/**
+ * One pass over a pattern, as an index is built from thousands of them: the hash of its service
+ * part (29 bits, so that the result stays a small integer V8 stores without allocating) shifted
+ * left by one, or a negative number when the service part has a wildcard or there is no `:`; plus
+ * `NOT_ASCII` when the pattern has a character beyond ASCII.
+ */
+function scanPattern(pattern: string): number {
+  let hash = 0x811c9dc5;
+  let service = -1;
+  let seen = 0;
+  for (let i = 0; i < pattern.length; i += 1) {
+    const c = pattern.charCodeAt(i);
+    seen |= c;
+    if (service !== -1) continue;
+    if (c === COLON) service = hash & 0x1fffffff;
+    else if (c === STAR || c === QUESTION) service = -2;
+    else hash = Math.imul(hash ^ foldAscii(c), 0x01000193);
+  }
+  const notAscii = seen > 127 ? NOT_ASCII : 0;
+  return service < 0 ? -2 - notAscii : (service << 1) | notAscii;
+}
+
+const COLON = 58;
+const UPPER_A = 65;
+const UPPER_Z = 90;
 
 interface PatternFacts {
   /** Folded. */
   pattern: string;
-  service: string | undefined;
-  isAscii: boolean;
   /** The last `patternsNotIn` call that saw the pattern in a list to leave out. */
   mark: number;
 }
@@ -117,14 +182,14 @@ interface PatternFacts {
 const factsByPattern = new Map<string, PatternFacts>();
 
 /**
- * Each written pattern's folded form and service, shared by every index: consecutive revisions of a
- * 1,500-pattern policy repeat almost all of them.
+ * Each written pattern's folded form, shared by every index: consecutive revisions of a 1,500-pattern
+ * policy repeat almost all of them.
  */
 function patternFacts(written: string): PatternFacts {
   let facts = factsByPattern.get(written);
   if (!facts) {
     const pattern = written.toLowerCase();
-    facts = { pattern, service: literalService(pattern), isAscii: isAscii(written), mark: 0 };
+    facts = { pattern, mark: 0 };
     if (factsByPattern.size >= 100_000) factsByPattern.clear();
     factsByPattern.set(written, facts);
   }
@@ -195,22 +260,15 @@ function isAscii(text: string): boolean {
   return true;
 }
 
-/** `s3` for `s3:Get*`; undefined when the service part has a wildcard or there is no `:`. */
-function literalService(pattern: string): string | undefined {
-  const colon = pattern.indexOf(':');
-  if (colon < 0) return undefined;
-  const service = pattern.slice(0, colon);
-  return service.includes('*') || service.includes('?') ? undefined : service;
-}
-
 /** Which specs may include a name of each service; `always`: those that may include any name. */
 interface ServiceBuckets {
-  byService: Map<string, number[]>;
+  /** By `serviceHash`. */
+  byService: Map<number, number[]>;
   always: number[];
 }
 
 function bucketsOf(others: readonly ActionSpec[]): ServiceBuckets {
-  const byService = new Map<string, number[]>();
+  const byService = new Map<number, number[]>();
   const always: number[] = [];
   others.forEach((spec, j) => {
     if (spec.mode === 'notIn' || spec.index.hasAnyService) {
@@ -262,10 +320,8 @@ const shared = new WeakMap<Catalog, ActionSpecs>();
 export class ActionSpecs {
   /** Specs by `hashPatterns`. */
   private readonly specs = new Map<number, ActionSpec[]>();
-  /** Catalog names, canonical, with their folded form. */
+  /** Catalog names, canonical. */
   private readonly known: ReadonlySet<string>;
-  /** Catalog names folded, filled as names are asked about. */
-  private readonly folded = new Map<string, string>();
 
   constructor(readonly catalog: Catalog) {
     this.known = new Set(catalog.allActions());
@@ -426,19 +482,21 @@ export class ActionSpecs {
     buckets: ServiceBuckets,
     set: (i: number, j: number) => void,
   ): void {
-    names.forEach((name, i) => {
-      const service = literalService(this.fold(name));
-      const ask = (j: number) => {
-        const spec = others[j];
-        if (spec && this.includes(spec, name)) set(i, j);
-      };
+    for (let i = 0; i < names.length; i += 1) {
+      const name = names[i] as string;
+      // A name that is not ASCII is asked of every list: its service may fold in ways a hash of
+      // ASCII letters does not follow.
+      const service = isAscii(name) ? serviceHash(name) : undefined;
       if (service === undefined) {
-        for (let j = 0; j < others.length; j += 1) ask(j);
-        return;
+        for (let j = 0; j < others.length; j += 1)
+          if (this.includes(others[j] as ActionSpec, name)) set(i, j);
+        continue;
       }
-      for (const j of buckets.byService.get(service) ?? []) ask(j);
-      for (const j of buckets.always) ask(j);
-    });
+      const same = buckets.byService.get(service);
+      if (same !== undefined)
+        for (const j of same) if (this.includes(others[j] as ActionSpec, name)) set(i, j);
+      for (const j of buckets.always) if (this.includes(others[j] as ActionSpec, name)) set(i, j);
+    }
   }
 
   private classifyMany(
@@ -452,7 +510,7 @@ export class ActionSpecs {
     for (let i = 0; i < names.length; i += 1) if (!this.known.has(names[i] ?? '')) unknown.push(i);
     others.forEach((spec, j) => {
       if (spec.mode === 'in') {
-        for (const pattern of spec.index.folded) {
+        for (const pattern of spec.patterns) {
           for (const name of this.catalog.expand(pattern)) {
             const i = index.get(name);
             if (i !== undefined) set(i, j);
@@ -476,17 +534,6 @@ export class ActionSpecs {
     });
   }
 
-  /** A name folded, cached for catalog names (which are asked about again and again). */
-  private fold(name: string): string {
-    if (!this.known.has(name)) return name.toLowerCase();
-    let lower = this.folded.get(name);
-    if (lower === undefined) {
-      lower = name.toLowerCase();
-      this.folded.set(name, lower);
-    }
-    return lower;
-  }
-
   private readonly indexes = new WeakMap<readonly string[], Map<string, number>>();
 
   private indexOf(names: readonly string[]): Map<string, number> {
@@ -507,30 +554,28 @@ export class ActionSpecs {
   includes(spec: ActionSpec, name: string): boolean {
     if (!this.known.has(name)) {
       // Not a catalog name: an explicit name as written, matched as IAM does (ASCII folding only),
-      // which the folded patterns reproduce when both sides are ASCII.
+      // which the index reproduces when both sides are ASCII.
       const matched =
         spec.index.ascii && isAscii(name)
-          ? spec.index.someCandidate(name.toLowerCase(), (pattern) =>
-              foldedGlobMatches(pattern, name.toLowerCase()),
-            )
+          ? spec.index.matches(name)
           : spec.patterns.some((pattern) => matchesAction(pattern, name));
       return spec.mode === 'in' ? matched : !matched;
     }
     const concrete = materialized.get(spec);
     if (concrete) return concrete.has(name);
-    const folded = this.fold(name);
-    const matched = spec.index.someCandidate(folded, (pattern) => foldedGlobMatches(pattern, folded));
+    const matched = spec.index.matches(name);
     return spec.mode === 'in' ? matched : !matched;
   }
 }
 
 /**
- * Whether a folded action pattern matches a folded catalog name: what `catalog.expand` decides for the
- * whole catalog, asked of one name (a catalog name has one colon, so matching the whole text is the
- * same as matching service and action apart). The greedy walk that returns only to the last star is
- * exact for `*` and `?` and needs no RegExp. Catalog names are ASCII, so one `?` is one code unit.
+ * Whether an action pattern matches an action name, both ASCII or lower-cased already, folding ASCII
+ * letters on the fly: what `catalog.expand` decides for the whole catalog, asked of one name (a
+ * catalog name has one colon, so matching the whole text is the same as matching service and action
+ * apart). The greedy walk that returns only to the last star is exact for `*` and `?` and needs no
+ * RegExp or lower-cased copy. For ASCII text, one `?` is one code unit.
  */
-export function foldedGlobMatches(pattern: string, name: string): boolean {
+export function foldingGlobMatches(pattern: string, name: string): boolean {
   if (pattern === name) return true;
   let p = 0;
   let n = 0;
@@ -544,7 +589,7 @@ export function foldedGlobMatches(pattern: string, name: string): boolean {
       p += 1;
       continue;
     }
-    if (p < pattern.length && (c === QUESTION || c === name.charCodeAt(n))) {
+    if (p < pattern.length && (c === QUESTION || foldAscii(c) === foldAscii(name.charCodeAt(n)))) {
       p += 1;
       n += 1;
       continue;
@@ -556,6 +601,10 @@ export function foldedGlobMatches(pattern: string, name: string): boolean {
   }
   while (pattern.charCodeAt(p) === STAR) p += 1;
   return p === pattern.length;
+}
+
+function foldAscii(code: number): number {
+  return code >= UPPER_A && code <= UPPER_Z ? code + 32 : code;
 }
 
 const STAR = 42;

@@ -14,7 +14,7 @@
  * the inner NFA, looking for a string the inner accepts and the outer rejects. That is exponential in
  * the worst case (`*a??????????`) and the patterns come from pull requests, so the walk has a budget:
  * past it the answer is "not contained", which every caller reads as "report it" and is therefore the
- * safe side. Intersection is a plain product of two NFAs and always polynomial.
+ * safe side. Intersection is a walk over pairs of positions and always polynomial.
  */
 
 export type GlobToken = { kind: 'star' } | { kind: 'one' } | { kind: 'literal'; char: string };
@@ -211,25 +211,6 @@ function containedSymbolically(outer: readonly GlobToken[], inner: readonly Glob
   });
 }
 
-/** The literal text before the first wildcard and after the last, and whether there is one. */
-function tokenEnds(tokens: readonly GlobToken[]): { prefix: string; suffix: string; wild: boolean } {
-  const literal = (token: GlobToken | undefined) => (token?.kind === 'literal' ? token.char : undefined);
-  let first = 0;
-  while (first < tokens.length && literal(tokens[first]) !== undefined) first += 1;
-  const chars = (from: number, to: number) =>
-    tokens
-      .slice(from, to)
-      .map((t) => literal(t) ?? '')
-      .join('');
-  if (first === tokens.length) {
-    const text = chars(0, tokens.length);
-    return { prefix: text, suffix: text, wild: false };
-  }
-  let last = tokens.length;
-  while (last > first && literal(tokens[last - 1]) !== undefined) last -= 1;
-  return { prefix: chars(0, first), suffix: chars(last, tokens.length), wild: true };
-}
-
 /** True when every string `inner` matches is matched by `outer`; false past the budget. */
 export function tokensContain(
   outer: readonly GlobToken[],
@@ -295,60 +276,46 @@ export function containment(
   return 'yes';
 }
 
-/** True when some string matches both globs. */
+/**
+ * True when some string matches both globs: a walk over pairs of token positions (i, j), where a
+ * star may be skipped on either side, and two non-star positions (or stars) advance together when
+ * one character can satisfy both, which fails only for two different literals. That is the product
+ * of the two NFAs without spelling out an alphabet: any character written in neither glob satisfies
+ * every star and `?`. At most (|a| + 1) x (|b| + 1) pairs, one byte each, and no sets.
+ */
 export function tokensIntersect(
   aTokens: readonly GlobToken[],
   bTokens: readonly GlobToken[],
   options?: GlobSetOptions,
 ): boolean {
   const caseInsensitive = options?.caseInsensitive === true;
-  const aPrepared = prepare(aTokens, caseInsensitive);
-  const bPrepared = prepare(bTokens, caseInsensitive);
-  // Common literal ends are necessary; a string of one that the other matches is sufficient.
-  const x = tokenEnds(aPrepared);
-  const y = tokenEnds(bPrepared);
-  const agree = (p: string, q: string) => p.startsWith(q) || q.startsWith(p);
-  const agreeEnd = (p: string, q: string) => p.endsWith(q) || q.endsWith(p);
-  if (!agree(x.prefix, y.prefix) || !agreeEnd(x.suffix, y.suffix)) return false;
-  if (witnesses(aPrepared).some((word) => matchesWord(bPrepared, word))) return true;
-  if (witnesses(bPrepared).some((word) => matchesWord(aPrepared, word))) return true;
-  const symbols = alphabetOf(aPrepared, bPrepared);
-  const lookup = symbolLookup(symbols);
-  const a = new GlobNfa(aPrepared, lookup);
-  const b = new GlobNfa(bPrepared, lookup);
-  const symbolCount = symbols.size + 1;
-  const width = b.accepting + 1;
-
-  const seen = new Set<number>();
-  const queue: number[] = [];
-  const startA = new Set<number>();
-  a.close(0, startA);
-  const startB = new Set<number>();
-  b.close(0, startB);
-  for (const x of startA) for (const y of startB) queue.push(x * width + y);
-  for (const pair of queue) seen.add(pair);
-  while (queue.length > 0) {
-    const pair = queue.pop();
-    if (pair === undefined) break;
-    const x = Math.floor(pair / width);
-    const y = pair % width;
-    if (x === a.accepting && y === b.accepting) return true;
-    for (let symbol = 0; symbol < symbolCount; symbol += 1) {
-      const nextA = new Set<number>();
-      a.step(x, symbol, nextA);
-      if (nextA.size === 0) continue;
-      const nextB = new Set<number>();
-      b.step(y, symbol, nextB);
-      for (const nx of nextA) {
-        for (const ny of nextB) {
-          const next = nx * width + ny;
-          if (!seen.has(next)) {
-            seen.add(next);
-            queue.push(next);
-          }
-        }
-      }
+  const a = prepare(aTokens, caseInsensitive);
+  const b = prepare(bTokens, caseInsensitive);
+  const width = b.length + 1;
+  const seen = new Uint8Array((a.length + 1) * width);
+  const stack: number[] = [0];
+  seen[0] = 1;
+  const push = (i: number, j: number) => {
+    const at = i * width + j;
+    if (seen[at] === 0) {
+      seen[at] = 1;
+      stack.push(at);
     }
+  };
+  while (stack.length > 0) {
+    const at = stack.pop() as number;
+    const i = Math.floor(at / width);
+    const j = at - i * width;
+    if (i === a.length && j === b.length) return true;
+    const x = a[i];
+    const y = b[j];
+    // A star matches the empty string: skip it.
+    if (x?.kind === 'star') push(i + 1, j);
+    if (y?.kind === 'star') push(i, j + 1);
+    if (x === undefined || y === undefined) continue;
+    if (x.kind === 'literal' && y.kind === 'literal' && x.char !== y.char) continue;
+    // One character for both; a star stays where it is to take more.
+    push(x.kind === 'star' ? i : i + 1, y.kind === 'star' ? j : j + 1);
   }
   return false;
 }
