@@ -4,7 +4,7 @@
  * are anything `check` reads. I/O lives here; the diff itself is pure (src/diff).
  */
 import { relative } from 'node:path';
-import { diff } from '../diff/index.js';
+import { diff, withWitnesses } from '../diff/index.js';
 import type { PolicySetEntry } from '../diff/types.js';
 import type { PolicySource } from '../extract/types.js';
 import { formatProblem } from '../policy/json-path.js';
@@ -41,7 +41,7 @@ export async function runDiff(
   for (const warning of new Set([...base.unresolved, ...head.unresolved].map((u) => u.message))) {
     io.stderr(`iam-gate: warning: ${warning}\n`);
   }
-  const result = diff(base.entries, head.entries);
+  const result = withWitnesses(diff(base.entries, head.entries), base.entries, head.entries);
   io.stdout(renderDiff(result, options.format, io.color));
   if (changedUnknown.length > 0) {
     io.stderr(

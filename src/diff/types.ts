@@ -97,6 +97,21 @@ export interface AddedGroup {
   actions: string[];
   /** Distinct reasons of the grants in the row, sorted. */
   why: string[];
+  /** A request head allows and base does not, checked with the simulator (see `withWitnesses`). */
+  witness?: Witness;
+}
+
+/**
+ * One concrete request an added row stands for: head allows it, base does not, as the local
+ * simulator decides on both revisions.
+ */
+export interface Witness {
+  action: string;
+  resource: string;
+  /** Request context keys the request carries; empty when the row is unconditional. */
+  context: Record<string, string>;
+  /** What base decides for the request (head allows it). */
+  base: 'explicitDeny' | 'implicitDeny';
 }
 
 export interface PolicyDiff {

@@ -2,7 +2,7 @@
  * The semantic diff for people and scripts: text (a terminal), markdown (a pull-request comment) and
  * the documented JSON shape. Shared by `iam-gate diff` and `iam-gate review`.
  */
-import type { AddedGroup, ConditionAtom, Grant, PolicyDiff, TrustChange } from '../diff/types.js';
+import type { AddedGroup, ConditionAtom, Grant, PolicyDiff, TrustChange, Witness } from '../diff/types.js';
 import { hasWildcard, matchesAction } from '../policy/glob.js';
 import { codeSpan, escapeMarkdown } from './render-markdown.js';
 
@@ -17,6 +17,13 @@ export function renderDiff(result: PolicyDiff, format: DiffFormat, color: boolea
     case 'text':
       return renderDiffText(result, color);
   }
+}
+
+/** `e.g. s3:DeleteObject on arn:aws:s3:::app-data/example (base: implicitDeny)`. */
+export function witnessText(witness: Witness): string {
+  const context = Object.entries(witness.context).map(([key, value]) => `${key}=${value}`);
+  const withContext = context.length > 0 ? ` with ${context.join(', ')}` : '';
+  return `e.g. ${witness.action} on ${witness.resource}${withContext} (base: ${witness.base})`;
 }
 
 /** The documented JSON shape: the spec's keys first, in a fixed order, then the details. */
@@ -42,7 +49,24 @@ export function diffToJson(result: PolicyDiff): object {
     possiblyAdded: result.possiblyAdded.map(grant),
     trust: result.trust,
     ...(result.incomplete === undefined ? {} : { incomplete: result.incomplete }),
+    ...(result.groups.some((group) => group.witness) ? { witnesses: witnessRows(result.groups) } : {}),
   };
+}
+
+/** Each witness with the row it stands for (principal, resource, conditions). */
+function witnessRows(groups: readonly AddedGroup[]): object[] {
+  const rows: object[] = [];
+  groups.forEach(({ witness, ...group }) => {
+    if (witness === undefined) return;
+    rows.push({
+      attachedTo: group.attachedTo,
+      resource: group.resource,
+      conditions: group.conditions,
+      request: { action: witness.action, resource: witness.resource, context: witness.context },
+      base: witness.base,
+    });
+  });
+  return rows;
 }
 
 export function conditionText(conditions: readonly ConditionAtom[]): string {
@@ -110,6 +134,7 @@ export function renderDiffText(result: PolicyDiff, color: boolean): string {
           ? paint('32', `  + ${rowText(group)}`)
           : paint('33', `  ? ${rowText(group)} (possibly: ${group.why.join('; ')})`),
       );
+      if (group.witness) lines.push(`      ${witnessText(group.witness)}`);
     }
   }
   for (const change of result.trust)
@@ -129,14 +154,22 @@ export function renderDiffText(result: PolicyDiff, color: boolean): string {
 /** Added rows as a markdown table, one line per row after the header; empty for no rows. */
 export function accessTableMarkdown(groups: readonly AddedGroup[]): string[] {
   if (groups.length === 0) return [];
+  // The example column only when some row has one: most diffs of resource policies have none.
+  const examples = groups.some((group) => group.witness);
   return [
-    '| | Principal | Actions | Resource | Conditions |',
-    '| --- | --- | --- | --- | --- |',
+    `| | Principal | Actions | Resource | Conditions |${examples ? ' For example |' : ''}`,
+    `| --- | --- | --- | --- | --- |${examples ? ' --- |' : ''}`,
     ...groups.map(
       (group) =>
-        `| ${group.certainty === 'added' ? '+' : '?'} | ${codeSpan(group.attachedTo)} | ${escapeMarkdown(actionsText(group.actions))} | ${codeSpan(resourceText(group))} | ${escapeMarkdown(conditionText(group.conditions)) || '—'} |`,
+        `| ${group.certainty === 'added' ? '+' : '?'} | ${codeSpan(group.attachedTo)} | ${escapeMarkdown(actionsText(group.actions))} | ${codeSpan(resourceText(group))} | ${escapeMarkdown(conditionText(group.conditions)) || '—'} |${examples ? ` ${group.witness ? witnessMarkdown(group.witness) : '—'} |` : ''}`,
     ),
   ];
+}
+
+/** `s3:DeleteObject` on `arn:aws:s3:::app-data/example`, with its context keys. */
+function witnessMarkdown(witness: Witness): string {
+  const context = Object.entries(witness.context).map(([key, value]) => codeSpan(`${key}=${value}`));
+  return `${codeSpan(witness.action)} on ${codeSpan(witness.resource)}${context.length > 0 ? ` with ${context.join(', ')}` : ''}`;
 }
 
 export function renderDiffMarkdown(result: PolicyDiff): string {

@@ -10,7 +10,7 @@ import { EXPECTATION_FAILED } from '../expect/expectation-failed.js';
 import { rules } from '../rules/index.js';
 import { toJsonReport } from './render-json.js';
 import { codeSpan, escapeMarkdown } from './render-markdown.js';
-import { accessTableMarkdown, diffToJson, removedRows, rowText } from './render-diff.js';
+import { accessTableMarkdown, diffToJson, removedRows, rowText, witnessText } from './render-diff.js';
 import { toSarifLog } from './render-sarif.js';
 import { findingLocation, locationLabel, summarize } from './summarize.js';
 import { printable, renderFindingBlocks } from './render-text.js';
@@ -124,6 +124,7 @@ export function renderReviewText(review: Review, color: boolean): string {
                   `      ? ${printable(rowText(group))} (possibly: ${printable(group.why.join('; '))})`,
                 ),
           );
+          if (group.witness) lines.push(`          ${printable(witnessText(group.witness))}`);
         }
         for (const change of trust) lines.push(paint('31', `    trust: ${printable(change.message)}`));
       } else {

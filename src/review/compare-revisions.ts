@@ -3,7 +3,7 @@
  * pre-existing, diff the policies semantically, and turn what the diff found into findings a check
  * run can carry (`trust-regression`, `added-permissions`). Pure: sources in, data out.
  */
-import { diff } from '../diff/index.js';
+import { diff, withWitnesses } from '../diff/index.js';
 import type { PolicyDiff, PolicySetEntry, TrustChange } from '../diff/types.js';
 import { principalOf, type PolicySource } from '../extract/types.js';
 import { parsePolicy } from '../policy/parse-policy.js';
@@ -59,9 +59,13 @@ export function compareRevisions(
   }));
   if (base === undefined) return { findings, fixed, changedUnresolved: head.filter((s) => s.unresolved) };
 
-  const result = diff(policySet(base), policySet(head), undefined, {
-    timeBudgetMs: options.diffTimeBudgetMs,
-  });
+  const baseEntries = policySet(base);
+  const headEntries = policySet(head);
+  const result = withWitnesses(
+    diff(baseEntries, headEntries, undefined, { timeBudgetMs: options.diffTimeBudgetMs }),
+    baseEntries,
+    headEntries,
+  );
   const changedUnresolved = head.filter((source) => {
     if (source.unresolved === undefined) return false;
     const before = base.find((candidate) => candidate.id === source.id);

@@ -1,4 +1,5 @@
 import type { Catalog } from '../catalog/index.js';
+import { isAlwaysPresentKey } from '../policy/always-present-keys.js';
 import type { Condition, Effect, Statement } from '../policy/types.js';
 import { trueWhenKeyAbsent } from './support/condition-absence.js';
 import type { PolicyRule, RuleHit } from './types.js';
@@ -48,7 +49,7 @@ export const setOperatorSingleValued: PolicyRule = {
         let absentFor: string | undefined;
         if (catalog.isGlobalConditionKey(condition.key)) {
           // Without a request that lacks the key there is no hole, only an odd spelling.
-          if (ALWAYS_PRESENT.has(lower)) continue;
+          if (isAlwaysPresentKey(lower)) continue;
         } else {
           absentFor = actionWithoutKey(statement, condition.key, catalog);
           if (absentFor === undefined && !S3_REQUEST_PARAMETERS.has(lower)) continue;
@@ -64,26 +65,6 @@ export const setOperatorSingleValued: PolicyRule = {
     return hits;
   },
 };
-
-/**
- * Global keys AWS documents as "always included in the request context": on them a set operator
- * behaves exactly as the plain one. (aws:SourceIp is not among them: a call through a VPC endpoint
- * has none.)
- */
-const ALWAYS_PRESENT = new Set(
-  [
-    'aws:CurrentTime',
-    'aws:EpochTime',
-    'aws:PrincipalAccount',
-    'aws:PrincipalArn',
-    'aws:PrincipalIsAWSService',
-    'aws:PrincipalType',
-    'aws:RequestedRegion',
-    'aws:SecureTransport',
-    'aws:userid',
-    'aws:ViaAWSService',
-  ].map((key) => key.toLowerCase()),
-);
 
 /** S3 keys that mirror optional request parameters: absent whenever the request leaves them out. */
 const S3_REQUEST_PARAMETERS = new Set(['s3:prefix', 's3:delimiter', 's3:max-keys']);

@@ -63,6 +63,36 @@ describe('iam-gate diff', () => {
     expect(json.removed).toEqual([]);
   });
 
+  it('shows under each added row a request head allows and base refused, checked by the simulator', async () => {
+    const dir = files({ 'base.json': narrow, 'head.json': wide });
+    const text = await diff(join(dir, 'base.json'), join(dir, 'head.json'));
+    expect(text.out).toContain(
+      '  + s3:* (ALL_S3 actions today, and any AWS adds later) on arn:aws:s3:::app-data/*\n      e.g. s3:AbortMultipartUpload on arn:aws:s3:::app-data/example (base: implicitDeny)\n'.replace(
+        'ALL_S3',
+        String(text.out.match(/s3:\* \((\d+) actions/)?.[1]),
+      ),
+    );
+    const json = JSON.parse(
+      (await diff(join(dir, 'base.json'), join(dir, 'head.json'), '--format', 'json')).out,
+    ) as {
+      witnesses: unknown[];
+    };
+    expect(json.witnesses).toEqual([
+      {
+        // Two files compared with each other are one policy, whatever their names.
+        attachedTo: 'policy',
+        resource: 'arn:aws:s3:::app-data/*',
+        conditions: [],
+        request: {
+          action: 's3:AbortMultipartUpload',
+          resource: 'arn:aws:s3:::app-data/example',
+          context: {},
+        },
+        base: 'implicitDeny',
+      },
+    ]);
+  });
+
   it('exits 1 with --fail-on-new-access only when access is added', async () => {
     const dir = files({ 'base.json': wide, 'head.json': narrow, 'same.json': wide });
     expect((await diff(join(dir, 'base.json'), join(dir, 'same.json'), '--fail-on-new-access')).code).toBe(0);

@@ -90,6 +90,21 @@ describe('runReview', () => {
     expect(introduced.map((f) => f.ruleId)).toContain('added-permissions');
     expect(review.verdict).toBe('fail');
     expect(review.reasons[0]).toMatch(/^\d+ blocking findings introduced$/);
+    // Each added row carries a request the simulator allows at head and refused at base.
+    expect(stack?.diff?.groups.map((group) => group.witness)).toEqual([
+      {
+        action: 's3:AbortMultipartUpload',
+        resource: 'arn:aws:s3:::app-data/example',
+        context: {},
+        base: 'implicitDeny',
+      },
+    ]);
+    expect(renderReviewText(review, false)).toContain(
+      'e.g. s3:AbortMultipartUpload on arn:aws:s3:::app-data/example (base: implicitDeny)',
+    );
+    const markdown = renderReviewMarkdown(review);
+    expect(markdown).toContain('| Conditions | For example |');
+    expect(markdown).toContain('| — | `s3:AbortMultipartUpload` on `arn:aws:s3:::app-data/example` |');
   });
 
   it('a diff that runs out of its time budget lists what it skipped as possibly added, and says so', async () => {
