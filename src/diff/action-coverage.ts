@@ -11,21 +11,35 @@ import { hasWildcard, matchesAction } from '../policy/glob.js';
 import type { Statement } from '../policy/types.js';
 import { globContains, globsIntersect } from './glob-sets.js';
 
-export interface ActionSpec {
-  /** `in` for Action, `notIn` for NotAction. */
-  mode: 'in' | 'notIn';
-  /** Patterns as written. */
-  patterns: readonly string[];
-  /** Canonical names of the catalog actions covered. */
-  concrete: ReadonlySet<string>;
-  /** The patterns folded to lower case and grouped by service, for glob comparisons. */
-  index: PatternIndex;
+/**
+ * One Action or NotAction list. `ActionSpecs.spec` hands out one object per mode and pattern list,
+ * so callers may cache by identity; what is worked out about the list (its index, its catalog ids)
+ * is built on first use only: a revision is compiled whole, but most of its statements have a twin
+ * on the other side and are never compared.
+ */
+export class ActionSpec {
   /**
-   * One number per spec object. `ActionSpecs.spec` hands out one object per mode and pattern list,
-   * so equal ids are equal specs; specs made again after its cache started over get new ids, which
-   * only costs a comparison that could have been skipped.
+   * One number per spec object: equal ids are equal specs. Specs made again after the cache started
+   * over get new ids, which only costs a comparison that could have been skipped.
    */
-  id: number;
+  readonly id = nextSpecId++;
+  private indexValue: PatternIndex | undefined;
+  /** The catalog ids the list covers, one bit each (see `ActionSpecs.bitsOf`); dropped when old. */
+  bits: Int32Array | undefined;
+  /** `includes` questions answered without `bits`: past a few, building them pays. */
+  asked = 0;
+
+  constructor(
+    /** `in` for Action, `notIn` for NotAction. */
+    readonly mode: 'in' | 'notIn',
+    /** Patterns as written. */
+    readonly patterns: readonly string[],
+  ) {}
+
+  /** The patterns grouped by service, for glob comparisons. */
+  get index(): PatternIndex {
+    return (this.indexValue ??= new PatternIndex(this.patterns));
+  }
 }
 
 let nextSpecId = 1;
@@ -320,11 +334,11 @@ const shared = new WeakMap<Catalog, ActionSpecs>();
 export class ActionSpecs {
   /** Specs by `hashPatterns`. */
   private readonly specs = new Map<number, ActionSpec[]>();
-  /** Catalog names, canonical. */
-  private readonly known: ReadonlySet<string>;
+  /** Catalog names, canonical, with their catalog ids. */
+  private readonly known: ReadonlyMap<string, number>;
 
   constructor(readonly catalog: Catalog) {
-    this.known = new Set(catalog.allActions());
+    this.known = new Map(catalog.allActions().map((name, id) => [name, id]));
   }
 
   static for(catalog: Catalog): ActionSpecs {
@@ -350,31 +364,7 @@ export class ActionSpecs {
     const bucket = this.specs.get(hash);
     const cached = bucket?.find((spec) => spec.mode === mode && samePatterns(spec.patterns, patterns));
     if (cached) return cached;
-    const frozen = Object.freeze([...patterns]);
-    // The index and the concrete set are built on first use only: a revision is compiled whole, but
-    // most of its statements have a twin on the other side and are never compared, and a list of
-    // 1,500 patterns expands to 10,000 names that `includes` can mostly do without.
-    const catalog = this.catalog;
-    let index: PatternIndex | undefined;
-    const spec: ActionSpec = Object.freeze({
-      mode,
-      patterns: frozen,
-      id: nextSpecId++,
-      get index(): PatternIndex {
-        return (index ??= new PatternIndex(frozen));
-      },
-      get concrete(): ReadonlySet<string> {
-        let concrete = materialized.get(spec);
-        if (!concrete) {
-          if (materialized.size >= MAX_EXPANDED) materialized.clear();
-          concrete = new Set(
-            mode === 'in' ? frozen.flatMap((p) => catalog.expand(p)) : catalog.expandNotAction(frozen),
-          );
-          materialized.set(spec, concrete);
-        }
-        return concrete;
-      },
-    });
+    const spec = new ActionSpec(mode, Object.freeze([...patterns]));
     if (bucket) bucket.push(spec);
     else remember(this.specs, hash, [spec]);
     return spec;
@@ -499,50 +489,94 @@ export class ActionSpecs {
     }
   }
 
+  /**
+   * Walks each spec's catalog ids (for a NotAction, the ids it leaves out) instead of asking every
+   * name about every spec: `*` is 22,000 names, an Action list a few dozen ids. Names are found by
+   * id through an array, once per name list.
+   */
   private classifyMany(
     names: readonly string[],
     others: readonly ActionSpec[],
     set: (i: number, j: number) => void,
     clear: (i: number, j: number) => void,
   ): void {
-    const index = this.indexOf(names);
-    const unknown: number[] = [];
-    for (let i = 0; i < names.length; i += 1) if (!this.known.has(names[i] ?? '')) unknown.push(i);
+    const { positions, unknown } = this.positionsOf(names);
     others.forEach((spec, j) => {
-      if (spec.mode === 'in') {
-        for (const pattern of spec.patterns) {
-          for (const name of this.catalog.expand(pattern)) {
-            const i = index.get(name);
-            if (i !== undefined) set(i, j);
-          }
-        }
-      } else {
-        for (let i = 0; i < names.length; i += 1) set(i, j);
-        for (const pattern of spec.patterns) {
-          for (const name of this.catalog.expand(pattern)) {
-            const i = index.get(name);
-            if (i !== undefined) clear(i, j);
-          }
+      if (spec.mode === 'notIn') for (let i = 0; i < names.length; i += 1) set(i, j);
+      for (const pattern of spec.patterns) {
+        for (const id of this.expandIds(pattern)) {
+          const i = positions[id] as number;
+          if (i < 0) continue;
+          if (spec.mode === 'in') set(i, j);
+          else clear(i, j);
         }
       }
       for (const i of unknown) {
-        const name = names[i];
-        if (name === undefined) continue;
-        if (this.includes(spec, name)) set(i, j);
+        if (this.includes(spec, names[i] as string)) set(i, j);
         else clear(i, j);
       }
     });
   }
 
-  private readonly indexes = new WeakMap<readonly string[], Map<string, number>>();
+  private readonly namePositions = new WeakMap<
+    readonly string[],
+    { positions: Int32Array; unknown: number[] }
+  >();
 
-  private indexOf(names: readonly string[]): Map<string, number> {
-    let index = this.indexes.get(names);
-    if (!index) {
-      index = new Map(names.map((name, i) => [name, i]));
-      this.indexes.set(names, index);
+  /**
+   * Where each catalog id is in `names` (-1: not there), and the positions of the names the catalog
+   * does not know; once per name list.
+   */
+  private positionsOf(names: readonly string[]): { positions: Int32Array; unknown: number[] } {
+    let found = this.namePositions.get(names);
+    if (!found) {
+      const positions = new Int32Array(this.catalog.actionCount()).fill(-1);
+      const unknown: number[] = [];
+      for (let i = 0; i < names.length; i += 1) {
+        const id = this.known.get(names[i] as string);
+        if (id === undefined) unknown.push(i);
+        else positions[id] = i;
+      }
+      found = { positions, unknown };
+      this.namePositions.set(names, found);
     }
-    return index;
+    return found;
+  }
+
+  /** Specs holding `bits`, oldest first: the bits of the oldest are dropped past `MAX_EXPANDED`. */
+  private readonly withBits: ActionSpec[] = [];
+
+  /**
+   * The catalog ids a spec covers, one bit each (NotAction: every id its patterns miss), once the
+   * spec has been asked `BITS_AFTER` questions: a list asked about a few times costs less through
+   * its patterns.
+   */
+  private bitsOf(spec: ActionSpec): Int32Array | undefined {
+    if (spec.bits !== undefined) return spec.bits;
+    if ((spec.asked += 1) < BITS_AFTER) return undefined;
+    const count = this.catalog.actionCount();
+    const bits = new Int32Array((count + 31) >>> 5);
+    for (const pattern of spec.patterns) {
+      for (const id of this.expandIds(pattern))
+        bits[id >>> 5] = (bits[id >>> 5] as number) | (1 << (id & 31));
+    }
+    if (spec.mode === 'notIn') for (let w = 0; w < bits.length; w += 1) bits[w] = ~(bits[w] as number);
+    spec.bits = bits;
+    this.withBits.push(spec);
+    if (this.withBits.length > MAX_EXPANDED) {
+      const oldest = this.withBits.shift();
+      if (oldest) oldest.bits = undefined;
+    }
+    return bits;
+  }
+
+  private readonly idsOfPattern = new Map<string, Int32Array>();
+
+  /** `catalog.expandIds`, kept per pattern as written: revisions of a policy repeat their patterns. */
+  private expandIds(pattern: string): Int32Array {
+    return (
+      this.idsOfPattern.get(pattern) ?? remember(this.idsOfPattern, pattern, this.catalog.expandIds(pattern))
+    );
   }
 
   /** Case-insensitive: a name the catalog knows, however it is written. */
@@ -552,7 +586,8 @@ export class ActionSpecs {
 
   /** Whether the spec covers one action name as returned by `names`. */
   includes(spec: ActionSpec, name: string): boolean {
-    if (!this.known.has(name)) {
+    const id = this.known.get(name);
+    if (id === undefined) {
       // Not a catalog name: an explicit name as written, matched as IAM does (ASCII folding only),
       // which the index reproduces when both sides are ASCII.
       const matched =
@@ -561,8 +596,8 @@ export class ActionSpecs {
           : spec.patterns.some((pattern) => matchesAction(pattern, name));
       return spec.mode === 'in' ? matched : !matched;
     }
-    const concrete = materialized.get(spec);
-    if (concrete) return concrete.has(name);
+    const bits = this.bitsOf(spec);
+    if (bits !== undefined) return ((bits[id >>> 5] as number) & (1 << (id & 31))) !== 0;
     const matched = spec.index.matches(name);
     return spec.mode === 'in' ? matched : !matched;
   }
@@ -610,8 +645,8 @@ function foldAscii(code: number): number {
 const STAR = 42;
 const QUESTION = 63;
 
-/** Specs whose concrete set has been built: `includes` then asks the set instead of the patterns. */
-const materialized = new Map<ActionSpec, ReadonlySet<string>>();
+/** `includes` questions a spec answers through its patterns before its catalog ids are worked out. */
+const BITS_AFTER = 16;
 
 /** Up to this many names, `classify` asks each spec about each name instead of walking expansions. */
 const FEW_NAMES = 256;
