@@ -108,6 +108,8 @@ export interface AddedGroup {
 export interface Witness {
   action: string;
   resource: string;
+  /** Resource rows: who calls (`*` as a stranger's role, `ANY_CALLER`). */
+  principal?: string;
   /** Request context keys the request carries; empty when the row is unconditional. */
   context: Record<string, string>;
   /** What base decides for the request (head allows it). */

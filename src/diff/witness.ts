@@ -8,14 +8,17 @@
  * NotResource, policy variables, conditions the builder cannot meet, or a base that allows the
  * first requests tried although it does not allow everything the row stands for).
  *
- * Identity rows only: a resource or trust row's grant depends on who calls, which the row names
- * as written (an account, `*`), not as one caller.
+ * Identity rows, and resource rows that name one caller (`*` is shown as a stranger's role, a role
+ * or service as itself): what a resource policy grants on its own. An account principal delegates
+ * to that account's identity policies, which the diff does not have, so such rows have none; trust
+ * rows are told by the trust changes.
  */
 import { loadCatalog, type Catalog } from '../catalog/index.js';
 import { isAlwaysPresentKey } from '../policy/always-present-keys.js';
 import { parseConditionOperator } from '../policy/condition-operators.js';
 import { matchesAction, matchesResource } from '../policy/glob.js';
 import type { PolicyDocument, Statement } from '../policy/types.js';
+import { callerContext, parseCaller } from '../simulate/caller.js';
 import { simulate } from '../simulate/index.js';
 import type { SimulationPolicies, SimulationRequest } from '../simulate/index.js';
 import type { AddedGroup, ConditionAtom, PolicyDiff, PolicySetEntry, Witness } from './types.js';
@@ -52,22 +55,48 @@ export function witnessOf(
   head: readonly PolicySetEntry[],
   catalog: Catalog = loadCatalog(),
 ): Witness | undefined {
-  if (group.kind !== 'identity' && group.kind !== 'boundary') return undefined;
+  const caller = callerOf(group);
+  if (caller === null) return undefined;
   if (group.notResource !== undefined || group.resource.includes('${')) return undefined;
   const action = group.actions.find((name) => catalog.action(name) !== undefined);
   if (action === undefined) return undefined;
   const context = contextMeeting(group.conditions);
   if (context === undefined) return undefined;
-  const headPolicies = policiesOf(head, group.attachedTo);
-  const basePolicies = policiesOf(base, group.attachedTo);
+  const headPolicies = policiesOf(head, group);
+  const basePolicies = policiesOf(base, group);
   for (const filler of FILLERS) {
     const request: SimulationRequest = { action, resource: fill(group.resource, filler), context };
+    if (caller !== undefined) request.principal = caller;
     if (restsOnMissingKey(request, [headPolicies, basePolicies])) continue;
     if (simulate(headPolicies, request).decision !== 'allowed') continue;
     const decision = simulate(basePolicies, request).decision;
-    if (decision !== 'allowed') return { action, resource: request.resource, context, base: decision };
+    if (decision === 'allowed') continue;
+    const witness: Witness = { action, resource: request.resource, context, base: decision };
+    if (caller !== undefined) witness.principal = caller;
+    return witness;
   }
   return undefined;
+}
+
+/** A caller no policy names: the stranger `"Principal": "*"` lets in. */
+export const ANY_CALLER = 'arn:aws:iam::999999999999:role/example';
+
+/**
+ * Who calls in a row's request: nobody in particular for identity rows (undefined), the principal a
+ * resource row names (`*` as `ANY_CALLER`), or `null` when there is no single one to show (trust
+ * rows, a NotPrincipal, a federated or canonical-user principal, a pattern).
+ */
+function callerOf(group: AddedGroup): string | undefined | null {
+  if (group.kind === 'identity' || group.kind === 'boundary') return undefined;
+  if (group.kind !== 'resource' || group.notPrincipal !== undefined) return null;
+  const principal = group.principal;
+  if (principal === '*') return ANY_CALLER;
+  if (principal.includes('*') || principal.includes(',')) return null;
+  const looksLikeCaller =
+    /^\d{12}$/.test(principal) || principal.startsWith('arn:') || principal.endsWith('.amazonaws.com');
+  return looksLikeCaller && !principal.includes(':oidc-provider/') && !principal.includes(':saml-provider/')
+    ? principal
+    : null;
 }
 
 /**
@@ -77,7 +106,11 @@ export function witnessOf(
  * with one counts as applying.
  */
 function restsOnMissingKey(request: SimulationRequest, revisions: readonly SimulationPolicies[]): boolean {
-  const given = new Set(Object.keys(request.context ?? {}).map((key) => key.toLowerCase()));
+  // The keys the simulator derives from the caller (aws:PrincipalArn...) are in every request too.
+  const derived = request.principal === undefined ? {} : callerContext(parseCaller(request.principal));
+  const given = new Set(
+    [...Object.keys(request.context ?? {}), ...Object.keys(derived)].map((key) => key.toLowerCase()),
+  );
   const action = (pattern: string) => matchesAction(pattern, request.action);
   // Only a pattern without a variable surely matches; one with a variable may.
   const surely = (pattern: string) => !pattern.includes('${') && matchesResource(pattern, request.resource);
@@ -88,7 +121,11 @@ function restsOnMissingKey(request: SimulationRequest, revisions: readonly Simul
       ? statement.resource.values.some(maybe)
       : !statement.notResource?.values.some(surely));
   for (const policies of revisions) {
-    for (const policy of [...(policies.identity ?? []), ...(policies.boundary ?? [])]) {
+    for (const policy of [
+      ...(policies.identity ?? []),
+      ...(policies.boundary ?? []),
+      ...(policies.resource ?? []),
+    ]) {
       for (const statement of policy.statements) {
         if (!applies(statement)) continue;
         const key = statement.conditions.find(
@@ -101,16 +138,24 @@ function restsOnMissingKey(request: SimulationRequest, revisions: readonly Simul
   return false;
 }
 
-/** The identity policies and boundary of one principal in a revision. */
-function policiesOf(entries: readonly PolicySetEntry[], principal: string): SimulationPolicies {
+/**
+ * What a row's request is decided by in a revision: the identity policies and boundary of the
+ * principal of an identity row; the resource policies of the resource of a resource row (the
+ * caller's own identity policies are not in the diff, so only what the resource policy grants on
+ * its own is shown).
+ */
+function policiesOf(entries: readonly PolicySetEntry[], group: AddedGroup): SimulationPolicies {
   const identity: PolicyDocument[] = [];
   const boundary: PolicyDocument[] = [];
+  const resource: PolicyDocument[] = [];
   for (const entry of entries) {
-    if (entry.principal !== principal) continue;
-    if (entry.kind === 'identity') identity.push(entry.policy);
+    if (entry.principal !== group.attachedTo) continue;
+    if (group.kind === 'resource') {
+      if (entry.kind === 'resource') resource.push(entry.policy);
+    } else if (entry.kind === 'identity') identity.push(entry.policy);
     else if (entry.kind === 'boundary') boundary.push(entry.policy);
   }
-  return { identity, boundary };
+  return { identity, boundary, resource };
 }
 
 /** `arn:aws:s3:::app-data/*` as `arn:aws:s3:::app-data/example`; `*` alone stays `*`. */

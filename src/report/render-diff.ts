@@ -23,7 +23,8 @@ export function renderDiff(result: PolicyDiff, format: DiffFormat, color: boolea
 export function witnessText(witness: Witness): string {
   const context = Object.entries(witness.context).map(([key, value]) => `${key}=${value}`);
   const withContext = context.length > 0 ? ` with ${context.join(', ')}` : '';
-  return `e.g. ${witness.action} on ${witness.resource}${withContext} (base: ${witness.base})`;
+  const by = witness.principal === undefined ? '' : ` by ${witness.principal}`;
+  return `e.g. ${witness.action} on ${witness.resource}${by}${withContext} (base: ${witness.base})`;
 }
 
 /** The documented JSON shape: the spec's keys first, in a fixed order, then the details. */
@@ -62,7 +63,12 @@ function witnessRows(groups: readonly AddedGroup[]): object[] {
       attachedTo: group.attachedTo,
       resource: group.resource,
       conditions: group.conditions,
-      request: { action: witness.action, resource: witness.resource, context: witness.context },
+      request: {
+        action: witness.action,
+        resource: witness.resource,
+        ...(witness.principal === undefined ? {} : { principal: witness.principal }),
+        context: witness.context,
+      },
       base: witness.base,
     });
   });
@@ -169,7 +175,8 @@ export function accessTableMarkdown(groups: readonly AddedGroup[]): string[] {
 /** `s3:DeleteObject` on `arn:aws:s3:::app-data/example`, with its context keys. */
 function witnessMarkdown(witness: Witness): string {
   const context = Object.entries(witness.context).map(([key, value]) => codeSpan(`${key}=${value}`));
-  return `${codeSpan(witness.action)} on ${codeSpan(witness.resource)}${context.length > 0 ? ` with ${context.join(', ')}` : ''}`;
+  const by = witness.principal === undefined ? '' : ` by ${codeSpan(witness.principal)}`;
+  return `${codeSpan(witness.action)} on ${codeSpan(witness.resource)}${by}${context.length > 0 ? ` with ${context.join(', ')}` : ''}`;
 }
 
 export function renderDiffMarkdown(result: PolicyDiff): string {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { diff } from '../../src/diff/index.js';
-import { withWitnesses } from '../../src/diff/witness.js';
+import { ANY_CALLER, withWitnesses } from '../../src/diff/witness.js';
 import { simulate } from '../../src/simulate/index.js';
 import { entries, type Json } from './helpers.js';
 
@@ -90,7 +90,7 @@ describe('witnesses of added rows', () => {
 
   it('are not given where no request can be shown', () => {
     // Actions AWS may add later only; a NotResource; a policy variable; a condition the
-    // construction cannot meet (DateLessThan); a resource policy, whose grant depends on the caller.
+    // construction cannot meet (DateLessThan); a resource policy naming an account.
     expect(witnessed([], [allow('newsvc:Get*', '*')]).found).toEqual([undefined]);
     expect(
       witnessed([], [{ Effect: 'Allow', Action: 's3:GetObject', NotResource: 'arn:aws:s3:::x/*' }]).found,
@@ -108,6 +108,7 @@ describe('witnesses of added rows', () => {
         ],
       ).found,
     ).toEqual([undefined]);
+    // An account principal delegates to the account's identity policies, which the diff has not.
     expect(
       witnessed(
         [],
@@ -115,6 +116,27 @@ describe('witnesses of added rows', () => {
         'resource',
       ).found,
     ).toEqual([undefined]);
+  });
+
+  it('name the caller of a resource row: a stranger for `*`, the role or service named', () => {
+    const bucket = (principal: unknown, extra: Json = {}) =>
+      allow('s3:GetObject', 'arn:aws:s3:::site/*', { Principal: principal, ...extra });
+    const example = (principal: string) => ({
+      action: 's3:GetObject',
+      resource: 'arn:aws:s3:::site/example',
+      principal,
+      context: {},
+      base: 'implicitDeny',
+    });
+    expect(witnessed([], [bucket('*')], 'resource').found).toEqual([example(ANY_CALLER)]);
+    const role = 'arn:aws:iam::111122223333:role/reader';
+    expect(witnessed([], [bucket({ AWS: role })], 'resource').found).toEqual([example(role)]);
+    // A service fenced by aws:SourceAccount in base, no longer in head.
+    const service = { Service: 'cloudtrail.amazonaws.com' };
+    const fence = { Condition: { StringEquals: { 'aws:SourceAccount': '111122223333' } } };
+    expect(witnessed([bucket(service, fence)], [bucket(service)], 'resource').found).toEqual([
+      example('cloudtrail.amazonaws.com'),
+    ]);
   });
 
   it('are not given when a decision would rest on a key every real request carries', () => {
