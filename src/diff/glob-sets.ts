@@ -28,6 +28,9 @@ export interface GlobSetOptions {
 
 const DEFAULT_MAX_STATES = 20_000;
 
+/** Up to this many position pairs, `tokensIntersect` marks them in a byte array (4 MB). */
+const MAX_MARKED_PAIRS = 1 << 22;
+
 /** Tokens of an IAM glob. One `?` is one code point, as in glob.ts. Runs of `*` collapse. */
 export function parseGlob(pattern: string): GlobToken[] {
   const tokens: GlobToken[] = [];
@@ -211,6 +214,25 @@ function containedSymbolically(outer: readonly GlobToken[], inner: readonly Glob
   });
 }
 
+/** The literal text before the first wildcard and after the last, and whether there is one. */
+function tokenEnds(tokens: readonly GlobToken[]): { prefix: string; suffix: string; wild: boolean } {
+  const literal = (token: GlobToken | undefined) => (token?.kind === 'literal' ? token.char : undefined);
+  let first = 0;
+  while (first < tokens.length && literal(tokens[first]) !== undefined) first += 1;
+  const chars = (from: number, to: number) =>
+    tokens
+      .slice(from, to)
+      .map((t) => literal(t) ?? '')
+      .join('');
+  if (first === tokens.length) {
+    const text = chars(0, tokens.length);
+    return { prefix: text, suffix: text, wild: false };
+  }
+  let last = tokens.length;
+  while (last > first && literal(tokens[last - 1]) !== undefined) last -= 1;
+  return { prefix: chars(0, first), suffix: chars(last, tokens.length), wild: true };
+}
+
 /** True when every string `inner` matches is matched by `outer`; false past the budget. */
 export function tokensContain(
   outer: readonly GlobToken[],
@@ -277,11 +299,14 @@ export function containment(
 }
 
 /**
- * True when some string matches both globs: a walk over pairs of token positions (i, j), where a
+ * True when some string matches both globs. Common literal ends are necessary and a string of one
+ * glob that the other matches is sufficient, which settles most pairs in linear time (condition
+ * values and ARNs can be long). The rest is a walk over pairs of token positions (i, j), where a
  * star may be skipped on either side, and two non-star positions (or stars) advance together when
- * one character can satisfy both, which fails only for two different literals. That is the product
- * of the two NFAs without spelling out an alphabet: any character written in neither glob satisfies
- * every star and `?`. At most (|a| + 1) x (|b| + 1) pairs, one byte each, and no sets.
+ * one character can satisfy both, which fails only for two different literals: the product of the
+ * two NFAs without spelling out an alphabet, since any character written in neither glob satisfies
+ * every star and `?`. Only reachable pairs are visited; they are marked in a byte array when the
+ * product is small and in a set otherwise.
  */
 export function tokensIntersect(
   aTokens: readonly GlobToken[],
@@ -291,17 +316,30 @@ export function tokensIntersect(
   const caseInsensitive = options?.caseInsensitive === true;
   const a = prepare(aTokens, caseInsensitive);
   const b = prepare(bTokens, caseInsensitive);
+  const x = tokenEnds(a);
+  const y = tokenEnds(b);
+  const agree = (p: string, q: string) => p.startsWith(q) || q.startsWith(p);
+  const agreeEnd = (p: string, q: string) => p.endsWith(q) || q.endsWith(p);
+  if (!agree(x.prefix, y.prefix) || !agreeEnd(x.suffix, y.suffix)) return false;
+  if (witnesses(a).some((word) => matchesWord(b, word))) return true;
+  if (witnesses(b).some((word) => matchesWord(a, word))) return true;
   const width = b.length + 1;
-  const seen = new Uint8Array((a.length + 1) * width);
-  const stack: number[] = [0];
-  seen[0] = 1;
+  const size = (a.length + 1) * width;
+  const marks = size <= MAX_MARKED_PAIRS ? new Uint8Array(size) : undefined;
+  const marked = marks === undefined ? new Set<number>() : undefined;
+  const stack: number[] = [];
   const push = (i: number, j: number) => {
     const at = i * width + j;
-    if (seen[at] === 0) {
-      seen[at] = 1;
-      stack.push(at);
+    if (marks !== undefined) {
+      if (marks[at] === 1) return;
+      marks[at] = 1;
+    } else if (marked !== undefined) {
+      if (marked.has(at)) return;
+      marked.add(at);
     }
+    stack.push(at);
   };
+  push(0, 0);
   while (stack.length > 0) {
     const at = stack.pop() as number;
     const i = Math.floor(at / width);

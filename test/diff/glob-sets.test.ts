@@ -1,6 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { globContains, globsIntersect, parseGlob, containment } from '../../src/diff/glob-sets.js';
+import {
+  globContains,
+  globsIntersect,
+  parseGlob,
+  containment,
+  tokensIntersect,
+} from '../../src/diff/glob-sets.js';
 import { matchesGlob } from '../../src/policy/glob.js';
 
 describe('globContains', () => {
@@ -154,6 +160,25 @@ function witnessBound(outer: string, inner: string): number {
   const i = shape(inner);
   return i.others + i.stars * (shape(outer).ones + 1);
 }
+
+describe('tokensIntersect on long patterns', () => {
+  it('decides 70,000-character values from their ends, without a mark per pair of positions', () => {
+    const long = 'a'.repeat(70_000);
+    expect(tokensIntersect(parseGlob(`*${long}x`), parseGlob(`*${long}y`))).toBe(false);
+    expect(tokensIntersect(parseGlob(`*${long}x`), parseGlob(`${long}*`))).toBe(true);
+  });
+
+  it('walks more than 4 million pairs of positions through a set, with the same answers', () => {
+    // Ends agree and neither glob's plain strings match the other: only the walk decides.
+    const k = 1100;
+    const a = `a${'*b'.repeat(k)}*`;
+    expect(tokensIntersect(parseGlob(a), parseGlob(`${'*c'.repeat(k)}*`))).toBe(true);
+    expect(tokensIntersect(parseGlob(a), parseGlob(`${'*c'.repeat(k)}*d`))).toBe(true);
+    expect(
+      tokensIntersect(parseGlob(`a${'?'.repeat(40)}`), parseGlob(`${'*c'.repeat(20)}*${'c'.repeat(22)}`)),
+    ).toBe(false);
+  });
+});
 
 describe('against brute force', () => {
   it('containment agrees with enumeration', () => {
