@@ -1,49 +1,74 @@
 /**
- * A witness for an added row: one concrete request (an action, a resource ARN, a request context)
- * that head allows and base does not, checked with the local simulator on both revisions. A
- * reviewer reads "e.g. s3:DeleteObject on arn:aws:s3:::app-data/example" instead of working out
- * what a pattern admits. The request is built from the row (a catalog action of it, its resource
- * pattern with its wildcards filled in, a context meeting its conditions) and shown only when the
- * simulator confirms it, so a witness is never wrong; a row may have none (future actions only, a
- * NotResource, policy variables, conditions the builder cannot meet, or a base that allows the
- * first requests tried although it does not allow everything the row stands for).
+ * A witness for an added row: one concrete request (an action, a resource ARN, a request context,
+ * for resource rows a caller) that head allows and base does not, checked with the local simulator
+ * on both revisions. A reviewer reads "e.g. s3:DeleteObject on arn:aws:s3:::app-data/example"
+ * instead of working out what a pattern admits.
  *
- * Identity rows, and resource rows that name one caller (`*` is shown as a stranger's role, a role
- * or service as itself): what a resource policy grants on its own. An account principal delegates
- * to that account's identity policies, which the diff does not have, so such rows have none; trust
- * rows are told by the trust changes.
+ * The request is built to be one AWS could receive: an action of the row whose resource type fits
+ * the resource (an object ARN for an object action, `*` only for an action that takes no resource),
+ * ARN fields filled as a real ARN has them, the time of the run for `aws:CurrentTime`, a caller
+ * consistent with what the conditions pin (`aws:PrincipalArn`, `aws:PrincipalAccount`). It is shown
+ * only when the simulator confirms both decisions, and not when a decision could turn on something
+ * the request leaves open: a key every real request carries but the request lacks, or a condition
+ * value with a policy variable. A row may therefore have none (see docs/diff.md).
+ *
+ * Identity rows, and resource rows that name one caller (`*` as a stranger's role, a role, user or
+ * service as itself): what the resource policy grants on its own. Trust rows are told by the trust
+ * changes.
  */
 import { loadCatalog, type Catalog } from '../catalog/index.js';
 import { isAlwaysPresentKey } from '../policy/always-present-keys.js';
 import { parseConditionOperator } from '../policy/condition-operators.js';
-import { matchesAction, matchesResource } from '../policy/glob.js';
+import { matchesAction, matchesGlob, matchesResource } from '../policy/glob.js';
 import type { PolicyDocument, Statement } from '../policy/types.js';
 import { callerContext, parseCaller } from '../simulate/caller.js';
 import { simulate } from '../simulate/index.js';
-import type { SimulationPolicies, SimulationRequest } from '../simulate/index.js';
+import type {
+  SimulationPolicies,
+  SimulationPolicyKind,
+  SimulationRequest,
+  SimulationResult,
+} from '../simulate/index.js';
 import type { AddedGroup, ConditionAtom, PolicyDiff, PolicySetEntry, Witness } from './types.js';
-
-/** Text put where a pattern has `*` (or the first try) and nothing (the second). */
-const FILLERS = ['example', ''];
 
 /** Rows asked about per call at most: each costs a few simulations of the principal's policies. */
 export const MAX_WITNESSED_ROWS = 200;
 
+/** Actions of a row looked at for one whose resource type fits, and requests simulated per row. */
+const CANDIDATE_ACTIONS = 100;
+const TRIES = 4;
+
+/** A caller no policy names: the stranger `"Principal": "*"` lets in. */
+export const ANY_CALLER = 'arn:aws:iam::999999999999:role/example';
+
+export interface WitnessOptions {
+  catalog?: Catalog;
+  /** Past this many milliseconds no further row is asked about (a review shares the diff's budget). */
+  timeBudgetMs?: number;
+  /** The time of the requests (`aws:CurrentTime`); now by default. */
+  now?: Date;
+}
+
 /**
- * The diff with a witness on each added identity row that has one (`AddedGroup.witness`), for the
- * first `MAX_WITNESSED_ROWS` added rows. `base` and `head` are what the diff was given.
+ * The diff with a witness on each added row that has one (`AddedGroup.witness`), for the first
+ * `MAX_WITNESSED_ROWS` added rows. `base` and `head` are what the diff was given. An incomplete
+ * diff (its time budget ran out) gets none.
  */
 export function withWitnesses(
   result: PolicyDiff,
   base: readonly PolicySetEntry[],
   head: readonly PolicySetEntry[],
-  catalog: Catalog = loadCatalog(),
+  options: WitnessOptions = {},
 ): PolicyDiff {
+  if (result.incomplete !== undefined) return result;
+  const deadline =
+    options.timeBudgetMs === undefined ? Number.POSITIVE_INFINITY : performance.now() + options.timeBudgetMs;
   let asked = 0;
   const groups = result.groups.map((group) => {
     if (group.certainty !== 'added' || asked >= MAX_WITNESSED_ROWS) return group;
+    if (deadline !== Number.POSITIVE_INFINITY && performance.now() >= deadline) return group;
     asked += 1;
-    const witness = witnessOf(group, base, head, catalog);
+    const witness = witnessOf(group, base, head, options);
     return witness === undefined ? group : { ...group, witness };
   });
   return { ...result, groups };
@@ -53,33 +78,41 @@ export function witnessOf(
   group: AddedGroup,
   base: readonly PolicySetEntry[],
   head: readonly PolicySetEntry[],
-  catalog: Catalog = loadCatalog(),
+  options: WitnessOptions = {},
 ): Witness | undefined {
-  const caller = callerOf(group);
-  if (caller === null) return undefined;
+  const catalog = options.catalog ?? loadCatalog();
+  const rowCaller = callerOf(group);
+  if (rowCaller === null) return undefined;
   if (group.notResource !== undefined || group.resource.includes('${')) return undefined;
-  const action = group.actions.find((name) => catalog.action(name) !== undefined);
-  if (action === undefined) return undefined;
-  const context = contextMeeting(group.conditions);
-  if (context === undefined) return undefined;
+  const meeting = contextMeeting(group.conditions);
+  if (meeting === undefined) return undefined;
+  const caller = rowCaller === undefined ? undefined : pinnedCaller(rowCaller, meeting);
+  const derived = caller === undefined ? {} : callerContext(parseCaller(caller));
+  if (contradicts(meeting, derived)) return undefined;
+  // What the caller already says needs no repeating in the context.
+  const context = withoutKeys(meeting, derived);
   const headPolicies = policiesOf(head, group);
   const basePolicies = policiesOf(base, group);
-  for (const filler of FILLERS) {
-    const request: SimulationRequest = { action, resource: fill(group.resource, filler), context };
+  for (const { action, resource } of candidateRequests(group, catalog)) {
+    const request: SimulationRequest = { action, resource, context: { ...context } };
     if (caller !== undefined) request.principal = caller;
-    if (restsOnMissingKey(request, [headPolicies, basePolicies])) continue;
-    if (simulate(headPolicies, request).decision !== 'allowed') continue;
+    addRunKeys(request, [headPolicies, basePolicies], options.now ?? new Date());
+    const headResult = simulate(headPolicies, request);
+    if (headResult.decision !== 'allowed') continue;
     const decision = simulate(basePolicies, request).decision;
     if (decision === 'allowed') continue;
-    const witness: Witness = { action, resource: request.resource, context, base: decision };
+    if (turnsOnTheUnknown(request, derived, headPolicies, basePolicies, headResult)) continue;
+    const witness: Witness = {
+      action,
+      resource,
+      context: request.context as Record<string, string>,
+      base: decision,
+    };
     if (caller !== undefined) witness.principal = caller;
     return witness;
   }
   return undefined;
 }
-
-/** A caller no policy names: the stranger `"Principal": "*"` lets in. */
-export const ANY_CALLER = 'arn:aws:iam::999999999999:role/example';
 
 /**
  * Who calls in a row's request: nobody in particular for identity rows (undefined), the principal a
@@ -100,16 +133,207 @@ function callerOf(group: AddedGroup): string | undefined | null {
 }
 
 /**
- * Whether a statement that may apply to the request has a condition on a key every real request
- * carries (`aws:PrincipalAccount`, `aws:RequestedRegion`...) and the request lacks: its decision
- * would then say nothing about real requests. Policy variables are not resolved here, so a pattern
- * with one counts as applying.
+ * A stranger stands for `*` only where the conditions do not say who calls: a row fenced by
+ * `aws:PrincipalArn` is called by that principal, one fenced by `aws:PrincipalAccount` (or a
+ * service's `kms:CallerAccount`) by a role of that account.
  */
-function restsOnMissingKey(request: SimulationRequest, revisions: readonly SimulationPolicies[]): boolean {
-  // The keys the simulator derives from the caller (aws:PrincipalArn...) are in every request too.
-  const derived = request.principal === undefined ? {} : callerContext(parseCaller(request.principal));
+function pinnedCaller(caller: string, context: Readonly<Record<string, string>>): string {
+  if (caller !== ANY_CALLER) return caller;
+  const arn = valueOf(context, (key) => key === 'aws:principalarn');
+  if (arn !== undefined && arn.startsWith('arn:')) return arn;
+  const account = valueOf(context, (key) => key === 'aws:principalaccount' || key.endsWith(':calleraccount'));
+  return account !== undefined && /^\d{12}$/.test(account) ? `arn:aws:iam::${account}:role/example` : caller;
+}
+
+function valueOf(
+  context: Readonly<Record<string, string>>,
+  wanted: (lowerKey: string) => boolean,
+): string | undefined {
+  for (const [key, value] of Object.entries(context)) if (wanted(key.toLowerCase())) return value;
+  return undefined;
+}
+
+/** Whether the context says of the caller something other than the caller itself does. */
+function contradicts(
+  context: Readonly<Record<string, string>>,
+  derived: Readonly<Record<string, string>>,
+): boolean {
+  const account = derived['aws:PrincipalAccount'];
+  for (const [key, value] of Object.entries(context)) {
+    const lower = key.toLowerCase();
+    const said = Object.entries(derived).find(([k]) => k.toLowerCase() === lower)?.[1];
+    if (said !== undefined && said !== value) return true;
+    if (lower.endsWith(':calleraccount') && account !== undefined && value !== account) return true;
+  }
+  return false;
+}
+
+function withoutKeys(
+  context: Readonly<Record<string, string>>,
+  derived: Readonly<Record<string, string>>,
+): Record<string, string> {
+  const lower = new Set(Object.keys(derived).map((key) => key.toLowerCase()));
+  return Object.fromEntries(Object.entries(context).filter(([key]) => !lower.has(key.toLowerCase())));
+}
+
+/**
+ * Requests to try, best first: an action of the row and a resource its resource type has. For a
+ * row on `*`, an action that takes no resource on `*` or an instance of another's ARN format; for an
+ * ARN pattern, the pattern with its wildcards filled as the action's ARN format has those fields,
+ * preferring the most specific format that fits (an object action for `bucket/*`).
+ */
+function candidateRequests(group: AddedGroup, catalog: Catalog): { action: string; resource: string }[] {
+  const pattern = group.resource;
+  const anyResource = /^\*+$/.test(pattern);
+  // Per action, the resources that fit, best first; actions ranked by their best one.
+  const ranked: { action: string; resources: string[]; score: number; order: number }[] = [];
+  for (const name of group.actions.slice(0, CANDIDATE_ACTIONS)) {
+    const info = catalog.action(name);
+    if (info === undefined) continue;
+    const order = ranked.length;
+    if (info.wildcardOnly) {
+      if (anyResource)
+        ranked.push({ action: info.name, resources: ['*'], score: Number.POSITIVE_INFINITY, order });
+      continue;
+    }
+    // The resource types an action requires come first (an instance for StartInstances, not the
+    // license configuration it may also name).
+    const types = [...info.resourceTypes].sort((a, b) => Number(b.required) - Number(a.required));
+    const fits: { resource: string; score: number; at: number }[] = [];
+    for (const [at, format] of types.flatMap((type) => type.arnFormats).entries()) {
+      const resource = anyResource ? instanceOf(format) : filledAs(pattern, format);
+      if (resource === undefined || !matchesGlob(formatGlob(format), resource)) continue;
+      if (!matchesResource(pattern, resource)) continue;
+      // On `*` the plainest format first (a bucket's object before an access point's); on a
+      // pattern, the most specific that fits. Ties keep the catalog's order.
+      const literal = format.replace(/\$\{[^}]*\}/g, '').length;
+      fits.push({ resource, score: anyResource ? -literal : literal, at });
+    }
+    fits.sort((x, y) => y.score - x.score || x.at - y.at);
+    const [best] = fits;
+    if (best !== undefined)
+      ranked.push({ action: info.name, resources: fits.map((f) => f.resource), score: best.score, order });
+  }
+  // Stable: among equals, the row's order (alphabetical) decides. The best action is tried again with
+  // other text in the wildcards, in case base grants the first text (`bucket/example*`), and with its
+  // next resource type (base may grant the object but not the access point it is reached through).
+  ranked.sort((x, y) => y.score - x.score || x.order - y.order);
+  const [top, ...rest] = ranked;
+  if (top === undefined) return [];
+  const [first, second] = top.resources as [string, ...string[]];
+  const again = anyResource ? undefined : refilled(first, pattern);
+  return [
+    { action: top.action, resource: first },
+    ...(again === undefined ? [] : [{ action: top.action, resource: again }]),
+    ...(second === undefined ? [] : [{ action: top.action, resource: second }]),
+    ...rest.map((entry) => ({ action: entry.action, resource: entry.resources[0] as string })),
+  ].slice(0, TRIES);
+}
+
+/** The filled resource with `other` where the pattern's wildcards took `example`; undefined if none. */
+function refilled(resource: string, pattern: string): string | undefined {
+  if (!/[*?]/.test(pattern)) return undefined;
+  const other = resource.replaceAll(FILLER, OTHER_FILLER);
+  return other !== resource && matchesResource(pattern, other) ? other : undefined;
+}
+
+/** What a real ARN has in the fields a format leaves to its variables. */
+const VARIABLE_VALUES: Record<string, string> = {
+  Partition: 'aws',
+  Region: 'us-east-1',
+  Account: '123456789012',
+};
+
+/** `arn:${Partition}:s3:::${BucketName}` as `arn:aws:s3:::example`. */
+function instanceOf(format: string): string {
+  return format.replace(/\$\{([^}]*)\}/g, (_, name: string) => VARIABLE_VALUES[name] ?? 'example');
+}
+
+/** `arn:${Partition}:s3:::${BucketName}` as the glob `arn:*:s3:::*`. */
+function formatGlob(format: string): string {
+  return format.replace(/\$\{[^}]*\}/g, '*');
+}
+
+/**
+ * An ARN pattern with its wildcards filled: in the partition, region and account fields as the
+ * format has them there (`aws`, `us-east-1`, `123456789012`, or nothing where the format has
+ * nothing, as S3's region), in the rest `*` as `example` and `?` as `x`.
+ */
+function filledAs(pattern: string, format: string): string | undefined {
+  const fields = arnFields(pattern);
+  if (fields === undefined) return fill(pattern);
+  const formatFields = arnFields(instanceOf(format));
+  const out = fields.map((field, i) => {
+    if (i === 5) return fill(field);
+    if (!/[*?]/.test(field)) return field;
+    const real = formatFields?.[i];
+    return real !== undefined && matchesGlob(field, real) ? real : fill(field);
+  });
+  return out.join(':');
+}
+
+/** `arn`, partition, service, region, account and the rest (which may hold more colons). */
+function arnFields(arn: string): string[] | undefined {
+  const fields = arn.split(':');
+  if (fields.length < 6 || fields[0] !== 'arn') return undefined;
+  return [...fields.slice(0, 5), fields.slice(5).join(':')];
+}
+
+/** What wildcards are filled with, and the second try's text. */
+const FILLER = 'example';
+const OTHER_FILLER = 'other';
+
+/** `app-data/*` as `app-data/example`. */
+function fill(pattern: string): string {
+  return pattern.replace(/\*+/g, FILLER).replace(/\?/g, 'x');
+}
+
+/** Keys of the run itself: the time (never chosen by a caller), and a request sent over TLS. */
+function addRunKeys(request: SimulationRequest, revisions: readonly SimulationPolicies[], now: Date): void {
+  const context = request.context as Record<string, string>;
+  const mentioned = new Set<string>();
+  for (const policies of revisions)
+    for (const { statement } of statementsOf(policies))
+      for (const condition of statement.conditions) mentioned.add(condition.key.toLowerCase());
+  const has = (key: string) => Object.keys(context).some((k) => k.toLowerCase() === key);
+  if (mentioned.has('aws:currenttime'))
+    context['aws:CurrentTime'] = now.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  if (mentioned.has('aws:epochtime')) context['aws:EpochTime'] = String(Math.floor(now.getTime() / 1000));
+  if (mentioned.has('aws:securetransport') && !has('aws:securetransport'))
+    context['aws:SecureTransport'] = 'true';
+}
+
+function statementsOf(
+  policies: SimulationPolicies,
+): { kind: SimulationPolicyKind; index: number; statement: Statement }[] {
+  const out: { kind: SimulationPolicyKind; index: number; statement: Statement }[] = [];
+  for (const kind of ['identity', 'resource', 'boundary'] as const)
+    (policies[kind] ?? []).forEach((policy, index) => {
+      for (const statement of policy.statements) out.push({ kind, index, statement });
+    });
+  return out;
+}
+
+/**
+ * Whether a decision could turn on what the request leaves open: a statement that may apply has a
+ * condition on a key every real request carries (`aws:PrincipalAccount`, `aws:RequestedRegion`...)
+ * or usually does (`aws:ResourceAccount`, `aws:PrincipalOrgID`) that the request lacks, or a
+ * condition value with a policy variable. Head's Allows that did not
+ * match are left out: allowing more cannot undo "allowed". Policy variables in resources are not
+ * resolved here, so a pattern with one counts as applying.
+ */
+function turnsOnTheUnknown(
+  request: SimulationRequest,
+  derived: Readonly<Record<string, string>>,
+  head: SimulationPolicies,
+  base: SimulationPolicies,
+  headResult: SimulationResult,
+): boolean {
   const given = new Set(
     [...Object.keys(request.context ?? {}), ...Object.keys(derived)].map((key) => key.toLowerCase()),
+  );
+  const matchedInHead = new Set(
+    headResult.matched.map((m) => `${m.policyKind}/${m.policyIndex ?? -1}/${m.statementIndex ?? -1}`),
   );
   const action = (pattern: string) => matchesAction(pattern, request.action);
   // Only a pattern without a variable surely matches; one with a variable may.
@@ -120,23 +344,45 @@ function restsOnMissingKey(request: SimulationRequest, revisions: readonly Simul
     (statement.resource
       ? statement.resource.values.some(maybe)
       : !statement.notResource?.values.some(surely));
-  for (const policies of revisions) {
-    for (const policy of [
-      ...(policies.identity ?? []),
-      ...(policies.boundary ?? []),
-      ...(policies.resource ?? []),
-    ]) {
-      for (const statement of policy.statements) {
-        if (!applies(statement)) continue;
-        const key = statement.conditions.find(
-          (c) => isAlwaysPresentKey(c.key) && !given.has(c.key.toLowerCase()),
-        );
-        if (key !== undefined) return true;
+  for (const [revision, policies] of [
+    ['head', head],
+    ['base', base],
+  ] as const) {
+    for (const { kind, index, statement } of statementsOf(policies)) {
+      if (!applies(statement)) continue;
+      if (
+        revision === 'head' &&
+        statement.effect === 'Allow' &&
+        !matchedInHead.has(`${kind}/${index}/${statement.index}`)
+      ) {
+        continue;
       }
+      const open = statement.conditions.some(
+        (c) =>
+          ((isAlwaysPresentKey(c.key) || USUALLY_PRESENT.has(c.key.toLowerCase())) &&
+            !given.has(c.key.toLowerCase())) ||
+          c.values.some((value) => value.includes('${')),
+      );
+      if (open) return true;
     }
   }
   return false;
 }
+
+/**
+ * Keys AWS does not document as always present but that a request usually carries, and that say who
+ * owns the resource or the caller (a data perimeter's keys): a decision resting on their absence says
+ * little about the requests a reviewer cares for.
+ */
+const USUALLY_PRESENT = new Set(
+  [
+    'aws:ResourceAccount',
+    'aws:ResourceOrgID',
+    'aws:ResourceOrgPaths',
+    'aws:PrincipalOrgID',
+    'aws:PrincipalOrgPaths',
+  ].map((key) => key.toLowerCase()),
+);
 
 /**
  * What a row's request is decided by in a revision: the identity policies and boundary of the
@@ -158,21 +404,19 @@ function policiesOf(entries: readonly PolicySetEntry[], group: AddedGroup): Simu
   return { identity, boundary, resource };
 }
 
-/** `arn:aws:s3:::app-data/*` as `arn:aws:s3:::app-data/example`; `*` alone stays `*`. */
-function fill(pattern: string, filler: string): string {
-  if (/^\*+$/.test(pattern)) return '*';
-  return pattern.replace(/\*+/g, filler).replace(/\?/g, 'x');
-}
+/** Keys whose value is the run's, never taken from a condition: the time of the request. */
+const RUN_KEYS = new Set(['aws:currenttime', 'aws:epochtime']);
 
 /**
  * Request context that meets every atom of a row, or undefined when an atom is beyond this simple
  * construction. A negated operator holds when the key is absent, so it adds nothing; the simulator
- * checks the result in any case.
+ * checks the result in any case. The time is the run's (`addRunKeys`).
  */
 function contextMeeting(conditions: readonly ConditionAtom[]): Record<string, string> | undefined {
   const context: Record<string, string> = {};
   const present: string[] = [];
   for (const atom of conditions) {
+    if (RUN_KEYS.has(atom.key.toLowerCase())) continue;
     const parsed = parseConditionOperator(atom.operator);
     const first = atom.values[0];
     if (parsed === undefined || first === undefined) return undefined;
@@ -208,7 +452,9 @@ function valueMeeting(operator: string, value: string): string | null | undefine
       return value;
     case 'StringLike':
     case 'ArnLike':
-      return fill(value, 'example');
+      return arnFields(value) === undefined
+        ? fill(value)
+        : filledAs(value, 'arn:${Partition}:example:${Region}:${Account}:example');
     case 'NumericLessThan':
     case 'NumericGreaterThan': {
       const bound = Number(value);

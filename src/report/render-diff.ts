@@ -54,13 +54,16 @@ export function diffToJson(result: PolicyDiff): object {
   };
 }
 
-/** Each witness with the row it stands for (principal, resource, conditions). */
+/** Each witness with the row it stands for (kind, principal, resource, conditions). */
 function witnessRows(groups: readonly AddedGroup[]): object[] {
   const rows: object[] = [];
   groups.forEach(({ witness, ...group }) => {
     if (witness === undefined) return;
     rows.push({
+      kind: group.kind,
       attachedTo: group.attachedTo,
+      principal: group.principal,
+      ...(group.notPrincipal ? { notPrincipal: group.notPrincipal } : {}),
       resource: group.resource,
       conditions: group.conditions,
       request: {

@@ -61,11 +61,14 @@ export function compareRevisions(
 
   const baseEntries = policySet(base);
   const headEntries = policySet(head);
-  const result = withWitnesses(
-    diff(baseEntries, headEntries, undefined, { timeBudgetMs: options.diffTimeBudgetMs }),
-    baseEntries,
-    headEntries,
-  );
+  const started = performance.now();
+  const compared = diff(baseEntries, headEntries, undefined, { timeBudgetMs: options.diffTimeBudgetMs });
+  // Witnesses share the diff's budget: what the diff left of it.
+  const left =
+    options.diffTimeBudgetMs === undefined
+      ? undefined
+      : Math.max(0, options.diffTimeBudgetMs - (performance.now() - started));
+  const result = withWitnesses(compared, baseEntries, headEntries, { timeBudgetMs: left });
   const changedUnresolved = head.filter((source) => {
     if (source.unresolved === undefined) return false;
     const before = base.find((candidate) => candidate.id === source.id);

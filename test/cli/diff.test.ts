@@ -79,8 +79,10 @@ describe('iam-gate diff', () => {
     };
     expect(json.witnesses).toEqual([
       {
+        kind: 'identity',
         // Two files compared with each other are one policy, whatever their names.
         attachedTo: 'policy',
+        principal: 'policy',
         resource: 'arn:aws:s3:::app-data/*',
         conditions: [],
         request: {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { diff } from '../../src/diff/index.js';
-import { ANY_CALLER, withWitnesses } from '../../src/diff/witness.js';
+import { ANY_CALLER, withWitnesses, type WitnessOptions } from '../../src/diff/witness.js';
 import { simulate } from '../../src/simulate/index.js';
 import { entries, type Json } from './helpers.js';
 
@@ -12,10 +12,15 @@ const allow = (action: unknown, resource: unknown, extra: Json = {}): Json => ({
 });
 
 /** The diff's rows with the witness of each, as a reviewer reads them. */
-function witnessed(base: Json[], head: Json[], kind: 'identity' | 'resource' = 'identity') {
+function witnessed(
+  base: Json[],
+  head: Json[],
+  kind: 'identity' | 'resource' = 'identity',
+  options: WitnessOptions = {},
+) {
   const b = entries(base, kind);
   const h = entries(head, kind);
-  const result = withWitnesses(diff(b, h), b, h);
+  const result = withWitnesses(diff(b, h), b, h, options);
   return { rows: result.groups, found: result.groups.map((group) => group.witness), b, h };
 }
 
@@ -44,7 +49,15 @@ describe('witnesses of added rows', () => {
       [allow('sqs:SendMessage', '*', { Condition: { StringEquals: { 'aws:SourceVpc': 'vpc-1' } } })],
       [allow('sqs:SendMessage', '*')],
     );
-    expect(found).toEqual([{ action: 'sqs:SendMessage', resource: '*', context: {}, base: 'implicitDeny' }]);
+    // `*` is no resource a SendMessage request names: a queue's ARN is.
+    expect(found).toEqual([
+      {
+        action: 'sqs:SendMessage',
+        resource: 'arn:aws:sqs:us-east-1:123456789012:example',
+        context: {},
+        base: 'implicitDeny',
+      },
+    ]);
   });
 
   it("meet head's conditions, filling a StringLike pattern", () => {
@@ -70,14 +83,49 @@ describe('witnesses of added rows', () => {
     ]);
   });
 
-  it('try the pattern with its stars empty when the first request is one base allowed', () => {
+  it('try other text in the wildcards when base granted the first request', () => {
     const { found } = witnessed(
       [allow('s3:GetObject', 'arn:aws:s3:::b/example*')],
       [allow('s3:GetObject', 'arn:aws:s3:::b/*')],
     );
     expect(found).toEqual([
-      { action: 's3:GetObject', resource: 'arn:aws:s3:::b/', context: {}, base: 'implicitDeny' },
+      { action: 's3:GetObject', resource: 'arn:aws:s3:::b/other', context: {}, base: 'implicitDeny' },
     ]);
+  });
+
+  it('pick an action whose resource type the resource is, and fill ARN fields as real ARNs have them', () => {
+    // iam:ListRoles takes no resource and s3:CreateBucket wants a bucket: an object ARN fits GetObject.
+    expect(
+      witnessed([], [allow(['iam:ListRoles', 's3:CreateBucket', 's3:GetObject'], 'arn:*:s3:::b/*')]).found,
+    ).toEqual([
+      { action: 's3:GetObject', resource: 'arn:aws:s3:::b/example', context: {}, base: 'implicitDeny' },
+    ]);
+    // On `*`, an action that takes no resource is asked on `*`.
+    expect(witnessed([], [allow(['s3:GetObject', 's3:ListAllMyBuckets'], '*')]).found).toEqual([
+      { action: 's3:ListAllMyBuckets', resource: '*', context: {}, base: 'implicitDeny' },
+    ]);
+    expect(witnessed([], [allow('sqs:SendMessage', 'arn:aws:sqs:*:*:jobs-*')]).found).toEqual([
+      {
+        action: 'sqs:SendMessage',
+        resource: 'arn:aws:sqs:us-east-1:123456789012:jobs-example',
+        context: {},
+        base: 'implicitDeny',
+      },
+    ]);
+    // On `*`, the plainest resource of the action first; then the next kind, when base grants that one.
+    expect(witnessed([], [allow('s3:GetObject', '*')]).found).toEqual([
+      { action: 's3:GetObject', resource: 'arn:aws:s3:::example/example', context: {}, base: 'implicitDeny' },
+    ]);
+    expect(witnessed([allow('s3:GetObject', 'arn:aws:s3:::*')], [allow('s3:GetObject', '*')]).found).toEqual([
+      {
+        action: 's3:GetObject',
+        resource: 'arn:aws:s3:us-east-1:123456789012:accesspoint/example/object/example',
+        context: {},
+        base: 'implicitDeny',
+      },
+    ]);
+    // No action of the row has a resource of that shape: no witness rather than a request AWS never sees.
+    expect(witnessed([], [allow('s3:ListAllMyBuckets', 'arn:aws:s3:::b/*')]).found).toEqual([undefined]);
   });
 
   it('report the explicit deny when base denied the request', () => {
@@ -85,7 +133,9 @@ describe('witnesses of added rows', () => {
       [allow('s3:*', '*'), { Effect: 'Deny', Action: 's3:DeleteBucket', Resource: '*' }],
       [allow('s3:*', '*')],
     );
-    expect(found).toEqual([{ action: 's3:DeleteBucket', resource: '*', context: {}, base: 'explicitDeny' }]);
+    expect(found).toEqual([
+      { action: 's3:DeleteBucket', resource: 'arn:aws:s3:::example', context: {}, base: 'explicitDeny' },
+    ]);
   });
 
   it('are not given where no request can be shown', () => {
@@ -103,7 +153,7 @@ describe('witnesses of added rows', () => {
         [],
         [
           allow('s3:GetObject', '*', {
-            Condition: { DateLessThan: { 'aws:CurrentTime': '2030-01-01T00:00:00Z' } },
+            Condition: { DateLessThan: { 'aws:TokenIssueTime': '2030-01-01T00:00:00Z' } },
           }),
         ],
       ).found,
@@ -137,6 +187,85 @@ describe('witnesses of added rows', () => {
     expect(witnessed([bucket(service, fence)], [bucket(service)], 'resource').found).toEqual([
       example('cloudtrail.amazonaws.com'),
     ]);
+  });
+
+  it('let the conditions say who calls: no stranger where aws:PrincipalArn or an account is pinned', () => {
+    const reader = 'arn:aws:iam::111122223333:role/reader';
+    const object = (principal: unknown, extra: Json = {}) =>
+      allow('s3:GetObject', 'arn:aws:s3:::site/*', { Principal: principal, ...extra });
+    // Head lets `*` in only as the reader base already named: nothing new for anyone.
+    const pinned = { Condition: { ArnEquals: { 'aws:PrincipalArn': reader } } };
+    expect(witnessed([object({ AWS: reader })], [object('*', pinned)], 'resource').found).toEqual([
+      undefined,
+    ]);
+    // An account pinned: a role of that account calls.
+    const account = { Condition: { StringEquals: { 'aws:PrincipalAccount': '444455556666' } } };
+    expect(witnessed([], [object('*', account)], 'resource').found).toEqual([
+      {
+        action: 's3:GetObject',
+        resource: 'arn:aws:s3:::site/example',
+        principal: 'arn:aws:iam::444455556666:role/example',
+        context: {},
+        base: 'implicitDeny',
+      },
+    ]);
+  });
+
+  it('ask at the time of the run: an expired grant has none, a current one says when', () => {
+    const now = new Date('2026-11-28T12:00:00Z');
+    const until = (date: string) =>
+      allow('s3:GetObject', 'arn:aws:s3:::b/*', { Condition: { DateLessThan: { 'aws:CurrentTime': date } } });
+    expect(witnessed([], [until('2020-01-01T00:00:00Z')], 'identity', { now }).found).toEqual([undefined]);
+    expect(witnessed([], [until('2030-01-01T00:00:00Z')], 'identity', { now }).found).toEqual([
+      {
+        action: 's3:GetObject',
+        resource: 'arn:aws:s3:::b/example',
+        context: { 'aws:CurrentTime': '2026-11-28T12:00:00Z' },
+        base: 'implicitDeny',
+      },
+    ]);
+  });
+
+  it('are sent over TLS, so a bucket policy denying insecure transport keeps its witnesses', () => {
+    const insecure = {
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 's3:*',
+      Resource: 'arn:aws:s3:::site/*',
+      Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+    };
+    const read = allow('s3:GetObject', 'arn:aws:s3:::site/*', { Principal: '*' });
+    expect(witnessed([insecure], [insecure, read], 'resource').found).toEqual([
+      {
+        action: 's3:GetObject',
+        resource: 'arn:aws:s3:::site/example',
+        principal: ANY_CALLER,
+        context: { 'aws:SecureTransport': 'true' },
+        base: 'implicitDeny',
+      },
+    ]);
+  });
+
+  it('are not given when a condition value has a policy variable the request leaves open', () => {
+    // A data perimeter: base denies resources outside the caller's account.
+    const perimeter = {
+      Effect: 'Deny',
+      Action: '*',
+      Resource: '*',
+      Condition: { StringNotEquals: { 'aws:ResourceAccount': '${aws:PrincipalAccount}' } },
+    };
+    const { rows, found } = witnessed([allow('s3:*', '*'), perimeter], [allow('s3:*', '*')]);
+    expect(rows.length).toBeGreaterThan(0);
+    expect(found.every((w) => w === undefined)).toBe(true);
+  });
+
+  it('stop past their time budget, and an incomplete diff gets none', () => {
+    const head = [allow('s3:GetObject', 'arn:aws:s3:::b/*')];
+    expect(witnessed([], head, 'identity', { timeBudgetMs: 0 }).found).toEqual([undefined]);
+    const h = entries(head);
+    const incomplete = withWitnesses(diff([], h, undefined, { timeBudgetMs: 0 }), [], h);
+    expect(incomplete.incomplete).toBeDefined();
+    expect(incomplete.groups.map((group) => group.witness)).toEqual(incomplete.groups.map(() => undefined));
   });
 
   it('are not given when a decision would rest on a key every real request carries', () => {
