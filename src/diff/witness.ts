@@ -35,7 +35,7 @@ import type { AddedGroup, ConditionAtom, PolicyDiff, PolicySetEntry, Witness } f
 export const MAX_WITNESSED_ROWS = 200;
 
 /** Actions of a row looked at for one whose resource type fits, and requests simulated per row. */
-const CANDIDATE_ACTIONS = 100;
+const CANDIDATE_ACTIONS = 40;
 const TRIES = 4;
 
 /** A caller no policy names: the stranger `"Principal": "*"` lets in. */
@@ -185,6 +185,8 @@ function withoutKeys(
 function candidateRequests(group: AddedGroup, catalog: Catalog): { action: string; resource: string }[] {
   const pattern = group.resource;
   const anyResource = /^\*+$/.test(pattern);
+  const patternService = arnFields(pattern)?.[2];
+  const service = patternService === undefined || /[*?]/.test(patternService) ? undefined : patternService;
   // Per action, the resources that fit, best first; actions ranked by their best one.
   const ranked: { action: string; resources: string[]; score: number; order: number }[] = [];
   for (const name of group.actions.slice(0, CANDIDATE_ACTIONS)) {
@@ -201,6 +203,8 @@ function candidateRequests(group: AddedGroup, catalog: Catalog): { action: strin
     const types = [...info.resourceTypes].sort((a, b) => Number(b.required) - Number(a.required));
     const fits: { resource: string; score: number; at: number }[] = [];
     for (const [at, format] of types.flatMap((type) => type.arnFormats).entries()) {
+      // A format of another service than the pattern's literal one cannot fit: no glob needed.
+      if (service !== undefined && !format.startsWith(`arn:\${Partition}:${service}:`)) continue;
       const resource = anyResource ? instanceOf(format) : filledAs(pattern, format);
       if (resource === undefined || !matchesGlob(formatGlob(format), resource)) continue;
       if (!matchesResource(pattern, resource)) continue;
