@@ -17,15 +17,22 @@ export {
   type ResourceTypeInfo,
   loadCatalog,
 } from './catalog/index.js';
-export { diff, globContains, globsIntersect, NOT_COMPARED_WHY, type DiffOptions } from './diff/index.js';
-export type {
-  AddedGroup,
-  ConditionAtom,
-  Grant,
-  PolicyDiff,
-  PolicySetEntry,
-  TrustChange,
-} from './diff/types.js';
+export {
+  diff,
+  globContains,
+  globsIntersect,
+  NOT_COMPARED_WHY,
+  withWitnesses,
+  type AddedGroup,
+  type ConditionAtom,
+  type DiffOptions,
+  type Grant,
+  type PolicyDiff,
+  type PolicySetEntry,
+  type TrustChange,
+  type Witness,
+  type WitnessOptions,
+} from './diff/index.js';
 export { simulate } from './simulate/simulate.js';
 export type { Decision, SimulationPolicies, SimulationRequest, SimulationResult } from './simulate/types.js';
 export { packageVersion } from './version.js';

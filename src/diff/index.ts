@@ -10,4 +10,4 @@ export type {
   TrustChange,
   Witness,
 } from './types.js';
-export { withWitnesses, witnessOf, MAX_WITNESSED_ROWS } from './witness.js';
+export { withWitnesses, witnessOf, MAX_WITNESSED_ROWS, type WitnessOptions } from './witness.js';
