@@ -20,6 +20,7 @@ import { loadCatalog, type Catalog } from '../catalog/index.js';
 import { isAlwaysPresentKey } from '../policy/always-present-keys.js';
 import { parseConditionOperator } from '../policy/condition-operators.js';
 import { matchesAction, matchesGlob, matchesResource } from '../policy/glob.js';
+import { parsePolicy } from '../policy/parse-policy.js';
 import type { PolicyDocument, Statement } from '../policy/types.js';
 import { callerContext, parseCaller } from '../simulate/caller.js';
 import { simulate } from '../simulate/index.js';
@@ -93,10 +94,14 @@ export function witnessOf(
   const context = withoutKeys(meeting, derived);
   const headPolicies = policiesOf(head, group);
   const basePolicies = policiesOf(base, group);
+  const row = rowAlone(group);
+  if (row === undefined) return undefined;
   for (const { action, resource } of candidateRequests(group, catalog)) {
     const request: SimulationRequest = { action, resource, context: { ...context } };
     if (caller !== undefined) request.principal = caller;
     addRunKeys(request, [headPolicies, basePolicies], options.now ?? new Date());
+    // The request must be one of the row's, not one another head statement allows.
+    if (simulate(row, request).decision !== 'allowed') continue;
     const headResult = simulate(headPolicies, request);
     if (headResult.decision !== 'allowed') continue;
     const decision = simulate(basePolicies, request).decision;
@@ -112,6 +117,24 @@ export function witnessOf(
     return witness;
   }
   return undefined;
+}
+
+/**
+ * The row as a policy of its own (its actions as listed, its resource and conditions), to check that
+ * a request is one the row stands for. Undefined if it does not parse, which a row of a parsed
+ * policy always does.
+ */
+function rowAlone(group: AddedGroup): SimulationPolicies | undefined {
+  const condition: Record<string, Record<string, string[]>> = {};
+  for (const atom of group.conditions) (condition[atom.operator] ??= {})[atom.key] = atom.values;
+  const statement: Record<string, unknown> = {
+    Effect: 'Allow',
+    Action: group.actions,
+    Resource: group.resource,
+  };
+  if (group.conditions.length > 0) statement.Condition = condition;
+  const parsed = parsePolicy({ Version: '2012-10-17', Statement: [statement] }, { kind: 'identity' });
+  return parsed.ok ? { identity: [parsed.policy] } : undefined;
 }
 
 /**
@@ -424,6 +447,8 @@ function contextMeeting(conditions: readonly ConditionAtom[]): Record<string, st
     const parsed = parseConditionOperator(atom.operator);
     const first = atom.values[0];
     if (parsed === undefined || first === undefined) return undefined;
+    // A value with a policy variable depends on the request itself: no simple value meets it.
+    if (atom.values.some((v) => v.includes('${'))) return undefined;
     const value = valueMeeting(parsed.baseOperator, first);
     if (value === null) {
       if (parsed.baseOperator === 'Null' && first.toLowerCase() === 'false') present.push(atom.key);

@@ -279,6 +279,30 @@ describe('witnesses of added rows', () => {
     expect(found).toEqual([undefined]);
   });
 
+  it("are requests of their own row, not of another head statement's", () => {
+    const key = 'aws:PrincipalTag/team';
+    const { rows, found } = witnessed(
+      [],
+      [
+        // Two atoms on one key that no single value meets: no request is this row's.
+        allow('sqs:SendMessage', 'arn:aws:sqs:*:*:jobs', {
+          Condition: { StringEquals: { [key]: 'a' }, StringLike: { [key]: 'b*' } },
+        }),
+        allow('sqs:SendMessage', 'arn:aws:sqs:*:*:jobs', { Condition: { StringLike: { [key]: 'b*' } } }),
+        // A value with a policy variable depends on the request: no simple value meets it.
+        allow('sqs:SendMessage', 'arn:aws:sqs:*:*:other', {
+          Condition: { StringEquals: { 'aws:ResourceAccount': '${aws:PrincipalAccount}' } },
+        }),
+      ],
+    );
+    expect(rows.map((row) => [row.resource, row.conditions.length, row.witness?.context])).toEqual([
+      ['arn:aws:sqs:*:*:jobs', 2, undefined],
+      ['arn:aws:sqs:*:*:jobs', 1, { [key]: 'bexample' }],
+      ['arn:aws:sqs:*:*:other', 1, undefined],
+    ]);
+    expect(found.filter((w) => w !== undefined)).toHaveLength(1);
+  });
+
   it('are not given for possibly added rows', () => {
     const { rows, found } = witnessed(
       [allow('s3:GetObject', 'arn:aws:s3:::b/${aws:username}/*')],
