@@ -12,6 +12,8 @@ export interface JsonFinding {
   ruleId: string;
   severity: Severity;
   message: string;
+  /** `Finding.detail` (a review's example request), when there is one. */
+  detail?: string;
   file: string | null;
   path: string;
   source: { address: string; kind: PolicyKind; principal?: string; line?: number };
@@ -63,6 +65,7 @@ function toJsonFinding({ finding, blocking }: ReportEntry): JsonFinding {
     ruleId: finding.ruleId,
     severity: finding.severity,
     message: finding.message,
+    ...(finding.detail === undefined ? {} : { detail: finding.detail }),
     file: source.location?.file ?? null,
     path: finding.path,
     source: {

@@ -113,7 +113,9 @@ export function toSarifLog(report: CheckReport, options: SarifRenderOptions = {}
       ruleId: finding.ruleId,
       ruleIndex: ruleIndex.get(finding.ruleId) ?? -1,
       level: finding.severity,
-      message: { text: finding.message },
+      message: {
+        text: finding.detail === undefined ? finding.message : `${finding.message}; ${finding.detail}`,
+      },
       locations: [
         {
           ...(file === undefined

@@ -7,7 +7,7 @@ import { diff, withWitnesses } from '../diff/index.js';
 import type { PolicyDiff, PolicySetEntry, TrustChange } from '../diff/types.js';
 import { principalOf, type PolicySource } from '../extract/types.js';
 import { parsePolicy } from '../policy/parse-policy.js';
-import { actionsText, conditionText, resourceText } from '../report/render-diff.js';
+import { actionsText, conditionText, resourceText, witnessText } from '../report/render-diff.js';
 import { lintSources } from '../rules/lint.js';
 import type { Finding, Rule, RuleSettings, Severity } from '../rules/types.js';
 
@@ -169,14 +169,16 @@ function changeFindings(
     const when = group.conditions.length > 0 ? ` when ${conditionText(group.conditions)}` : '';
     const prefix = group.certainty === 'added' ? '+' : 'possibly +';
     const why = group.certainty === 'possible' && group.why.length > 0 ? ` (${group.why.join('; ')})` : '';
-    findings.push({
+    const finding: Finding = {
       ruleId: CHANGE_RULES['added-permissions'].id,
       severity: 'note',
       message: `${prefix} ${actionsText(group.actions)} on ${where}${who}${when}${why}`,
       path: '',
       source,
       introduced: true,
-    });
+    };
+    if (group.witness !== undefined) finding.detail = witnessText(group.witness);
+    findings.push(finding);
   }
   return findings;
 }

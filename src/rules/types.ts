@@ -100,6 +100,12 @@ export interface Finding {
    * and by `review` for template and policy stacks (from `PolicySource.lines`).
    */
   line?: number;
+  /**
+   * More about the finding that is not part of what it is (a review's example request for an added
+   * row): shown after the message where there is room, left out of SARIF fingerprints so that a
+   * different example never reopens an alert.
+   */
+  detail?: string;
   /** Set by `review`: whether the base revision lacked this finding. */
   introduced?: boolean;
   /** Set when a config exception matched: the finding is shown but never blocks. */

@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { renderReviewMarkdown, renderReviewText, reviewToSarif } from '../../src/report/render-review.js';
+import { FINGERPRINT_KEY, fingerprint } from '../../src/report/render-sarif.js';
+import type { Finding } from '../../src/rules/types.js';
 import { runReview, type ReviewProgress } from '../../src/review/review.js';
 import { localRunner, type Runner } from '../../src/synth/runner.js';
 import { git, json, writeFiles } from '../stacks/temp-repo.js';
@@ -102,6 +104,19 @@ describe('runReview', () => {
     expect(renderReviewText(review, false)).toContain(
       'e.g. s3:AbortMultipartUpload on arn:aws:s3:::app-data/example (base: implicitDeny)',
     );
+    // Code scanning shows the example with the alert; the fingerprint leaves it out.
+    const change = review.findings.find((f) => f.ruleId === 'added-permissions');
+    expect(change?.detail).toBe(
+      'e.g. s3:AbortMultipartUpload on arn:aws:s3:::app-data/example (base: implicitDeny)',
+    );
+    const sarif = reviewToSarif(review) as {
+      runs: { results: { ruleId: string; message: { text: string }; partialFingerprints: object }[] }[];
+    };
+    const result = sarif.runs[0]?.results.find((r) => r.ruleId === 'added-permissions');
+    expect(result?.message.text).toBe(`${change?.message}; ${change?.detail}`);
+    expect(result?.partialFingerprints).toEqual({
+      [FINGERPRINT_KEY]: fingerprint({ ...(change as Finding), detail: undefined }),
+    });
     const markdown = renderReviewMarkdown(review);
     expect(markdown).toContain('| Conditions | For example |');
     expect(markdown).toContain('| — | `s3:AbortMultipartUpload` on `arn:aws:s3:::app-data/example` |');
