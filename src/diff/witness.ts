@@ -16,11 +16,12 @@
  * service as itself): what the resource policy grants on its own. Trust rows are told by the trust
  * changes.
  */
-import { loadCatalog, type Catalog } from '../catalog/index.js';
+import { loadCatalog, type AccessLevel, type Catalog } from '../catalog/index.js';
 import { isAlwaysPresentKey } from '../policy/always-present-keys.js';
 import { parseConditionOperator } from '../policy/condition-operators.js';
 import { matchesAction, matchesGlob, matchesResource } from '../policy/glob.js';
 import { parsePolicy } from '../policy/parse-policy.js';
+import { findPolicyVariables } from '../policy/policy-variables.js';
 import type { PolicyDocument, Statement } from '../policy/types.js';
 import { callerContext, parseCaller } from '../simulate/caller.js';
 import { simulate } from '../simulate/index.js';
@@ -84,7 +85,7 @@ export function witnessOf(
   const catalog = options.catalog ?? loadCatalog();
   const rowCaller = callerOf(group);
   if (rowCaller === null) return undefined;
-  if (group.notResource !== undefined || group.resource.includes('${')) return undefined;
+  if (group.notResource !== undefined || findPolicyVariables(group.resource).length > 0) return undefined;
   const meeting = contextMeeting(group.conditions);
   if (meeting === undefined) return undefined;
   const caller = rowCaller === undefined ? undefined : pinnedCaller(rowCaller, meeting);
@@ -208,11 +209,17 @@ function withoutKeys(
 function candidateRequests(group: AddedGroup, catalog: Catalog): { action: string; resource: string }[] {
   const pattern = group.resource;
   const anyResource = /^\*+$/.test(pattern);
-  const patternService = arnFields(pattern)?.[2];
+  // A reference of the IaC program to a resource not yet created (`${aws_s3_bucket.logs.arn}`) is
+  // kept in the request as written, as the diff compares it; the fit of an action is judged on the
+  // pattern with an ARN of the referenced type in its place, and without a known type there is none.
+  const symbolic = pattern.includes('${');
+  const standIn = symbolic ? withReferencedArns(pattern, catalog) : pattern;
+  if (standIn === undefined) return [];
+  const patternService = arnFields(standIn)?.[2];
   const service = patternService === undefined || /[*?]/.test(patternService) ? undefined : patternService;
   // Per action, the resources that fit, best first; actions ranked by their best one.
   const ranked: { action: string; resources: string[]; score: number; order: number }[] = [];
-  for (const name of group.actions.slice(0, CANDIDATE_ACTIONS)) {
+  for (const name of bySignificance(group.actions, catalog).slice(0, CANDIDATE_ACTIONS)) {
     const info = catalog.action(name);
     if (info === undefined) continue;
     const order = ranked.length;
@@ -228,8 +235,9 @@ function candidateRequests(group: AddedGroup, catalog: Catalog): { action: strin
     for (const [at, format] of types.flatMap((type) => type.arnFormats).entries()) {
       // A format of another service than the pattern's literal one cannot fit: no glob needed.
       if (service !== undefined && !format.startsWith(`arn:\${Partition}:${service}:`)) continue;
-      const resource = anyResource ? instanceOf(format) : filledAs(pattern, format);
-      if (resource === undefined || !matchesGlob(formatGlob(format), resource)) continue;
+      const shaped = anyResource ? instanceOf(format) : filledAs(standIn, format);
+      if (shaped === undefined || !strictFormat(format).test(shaped)) continue;
+      const resource = symbolic ? fill(pattern) : shaped;
       if (!matchesResource(pattern, resource)) continue;
       // On `*` the plainest format first (a bucket's object before an access point's); on a
       // pattern, the most specific that fits. Ties keep the catalog's order.
@@ -257,6 +265,30 @@ function candidateRequests(group: AddedGroup, catalog: Catalog): { action: strin
   ].slice(0, TRIES);
 }
 
+/** Which kinds of access a reviewer most needs to see first: who may change permissions, then write. */
+const SIGNIFICANCE: Record<AccessLevel, number> = {
+  'Permissions management': 4,
+  Write: 3,
+  Tagging: 2,
+  Read: 1,
+  List: 0,
+};
+
+/**
+ * The row's catalog actions, the most significant kinds first (alphabetical within one): the example
+ * is one of the first that fits, and `s3:PutBucketPolicy` says more about `s3:*` than
+ * `s3:AbortMultipartUpload` does.
+ */
+function bySignificance(actions: readonly string[], catalog: Catalog): string[] {
+  return actions
+    .flatMap((name) => {
+      const level = catalog.accessLevel(name);
+      return level === undefined ? [] : [{ name, rank: SIGNIFICANCE[level] }];
+    })
+    .sort((a, b) => b.rank - a.rank)
+    .map((entry) => entry.name);
+}
+
 /** The filled resource with `other` where the pattern's wildcards took `example`; undefined if none. */
 function refilled(resource: string, pattern: string): string | undefined {
   if (!/[*?]/.test(pattern)) return undefined;
@@ -276,9 +308,69 @@ function instanceOf(format: string): string {
   return format.replace(/\$\{([^}]*)\}/g, (_, name: string) => VARIABLE_VALUES[name] ?? 'example');
 }
 
-/** `arn:${Partition}:s3:::${BucketName}` as the glob `arn:*:s3:::*`. */
-function formatGlob(format: string): string {
-  return format.replace(/\$\{[^}]*\}/g, '*');
+const strictFormats = new Map<string, RegExp>();
+
+/**
+ * An ARN format as a strict test of a resource's shape: a variable is one or more characters other
+ * than `/`, except a last variable after a `/`, which may hold a path (`${ObjectName}`,
+ * `${RoleNameWithPath}`). So `arn:aws:s3:::b/x` is an object, not a bucket.
+ */
+function strictFormat(format: string): RegExp {
+  let test = strictFormats.get(format);
+  if (test === undefined) {
+    const parts = format.split(/(\$\{[^}]*\})/);
+    const last = parts.length - 2;
+    const source = parts
+      .map((part, i) => {
+        if (i % 2 === 0) return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+        return i === last && parts[i - 1]?.endsWith('/') && parts[i + 1] === '' ? '.+' : '[^/]+';
+      })
+      .join('');
+    test = new RegExp(`^${source}$`);
+    strictFormats.set(format, test);
+  }
+  return test;
+}
+
+/**
+ * The pattern with each IaC reference to an ARN replaced by an ARN of the referenced type:
+ * Terraform's `${aws_s3_bucket.logs.arn}` and Pulumi's `${aws:s3/bucket:Bucket::logs.arn}` name
+ * their service and type. Undefined when a reference names neither, or no catalog type matches.
+ */
+function withReferencedArns(pattern: string, catalog: Catalog): string | undefined {
+  let unknown = false;
+  const replaced = pattern.replace(/\$\{([^}]*)\}/g, (_, reference: string) => {
+    const format = referencedFormat(reference, catalog);
+    if (format === undefined) unknown = true;
+    return format === undefined ? '' : instanceOf(format);
+  });
+  return unknown ? undefined : replaced;
+}
+
+const TERRAFORM_ARN = /^aws_([a-z0-9]+)_([a-z0-9_]+)\.[^.]+\.arn$/;
+const PULUMI_ARN = /^aws:([a-z0-9]+)\/([a-zA-Z0-9]+):[A-Za-z0-9]+::.+\.arn$/;
+
+const referencedFormats = new Map<string, string | undefined>();
+
+/** The ARN format of the type a reference names (`s3` and `bucket`), found among its service's actions. */
+function referencedFormat(reference: string, catalog: Catalog): string | undefined {
+  const named = TERRAFORM_ARN.exec(reference) ?? PULUMI_ARN.exec(reference);
+  if (named === null) return undefined;
+  const service = (named[1] as string).toLowerCase();
+  const type = (named[2] as string).toLowerCase().replace(/_/g, '');
+  const key = `${service}:${type}`;
+  if (!referencedFormats.has(key)) {
+    let found: string | undefined;
+    for (const action of catalog.expand(`${service}:*`)) {
+      const match = catalog
+        .action(action)
+        ?.resourceTypes.find((t) => t.name.toLowerCase().replace(/[-_]/g, '') === type);
+      found = match?.arnFormats[0];
+      if (found !== undefined) break;
+    }
+    referencedFormats.set(key, found);
+  }
+  return referencedFormats.get(key);
 }
 
 /**
@@ -388,7 +480,7 @@ function turnsOnTheUnknown(
         (c) =>
           ((isAlwaysPresentKey(c.key) || USUALLY_PRESENT.has(c.key.toLowerCase())) &&
             !given.has(c.key.toLowerCase())) ||
-          c.values.some((value) => value.includes('${')),
+          c.values.some((value) => findPolicyVariables(value).length > 0),
       );
       if (open) return true;
     }
@@ -448,7 +540,7 @@ function contextMeeting(conditions: readonly ConditionAtom[]): Record<string, st
     const first = atom.values[0];
     if (parsed === undefined || first === undefined) return undefined;
     // A value with a policy variable depends on the request itself: no simple value meets it.
-    if (atom.values.some((v) => v.includes('${'))) return undefined;
+    if (atom.values.some((v) => findPolicyVariables(v).length > 0)) return undefined;
     const value = valueMeeting(parsed.baseOperator, first);
     if (value === null) {
       if (parsed.baseOperator === 'Null' && first.toLowerCase() === 'false') present.push(atom.key);

@@ -67,7 +67,7 @@ describe('iam-gate diff', () => {
     const dir = files({ 'base.json': narrow, 'head.json': wide });
     const text = await diff(join(dir, 'base.json'), join(dir, 'head.json'));
     expect(text.out).toContain(
-      '  + s3:* (ALL_S3 actions today, and any AWS adds later) on arn:aws:s3:::app-data/*\n      e.g. s3:AbortMultipartUpload on arn:aws:s3:::app-data/example (base: implicitDeny)\n'.replace(
+      '  + s3:* (ALL_S3 actions today, and any AWS adds later) on arn:aws:s3:::app-data/*\n      e.g. s3:BypassGovernanceRetention on arn:aws:s3:::app-data/example (base: implicitDeny)\n'.replace(
         'ALL_S3',
         String(text.out.match(/s3:\* \((\d+) actions/)?.[1]),
       ),
@@ -86,7 +86,7 @@ describe('iam-gate diff', () => {
         resource: 'arn:aws:s3:::app-data/*',
         conditions: [],
         request: {
-          action: 's3:AbortMultipartUpload',
+          action: 's3:BypassGovernanceRetention',
           resource: 'arn:aws:s3:::app-data/example',
           context: {},
         },

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { loadCatalog } from '../../src/catalog/index.js';
 import { diff } from '../../src/diff/index.js';
 import { ANY_CALLER, withWitnesses, type WitnessOptions } from '../../src/diff/witness.js';
 import { simulate } from '../../src/simulate/index.js';
@@ -166,6 +167,47 @@ describe('witnesses of added rows', () => {
         'resource',
       ).found,
     ).toEqual([undefined]);
+  });
+
+  it('keep IaC references to resources not yet created, choosing the action by the type they name', () => {
+    // Terraform: an object under a bucket the program creates.
+    expect(
+      witnessed(
+        [allow('s3:GetObject', '${aws_s3_bucket.releases.arn}/uploads/*')],
+        [allow(['s3:GetObject', 's3:DeleteObject'], '${aws_s3_bucket.releases.arn}/*')],
+      ).found,
+    ).toEqual([
+      {
+        action: 's3:DeleteObject',
+        resource: '${aws_s3_bucket.releases.arn}/example',
+        context: {},
+        base: 'implicitDeny',
+      },
+    ]);
+    // Pulumi: the bucket itself, so an action on buckets, not on objects.
+    const [onBucket] = witnessed([], [allow('s3:*', '${aws:s3/bucket:Bucket::uploads.arn}')]).found;
+    expect(onBucket?.resource).toBe('${aws:s3/bucket:Bucket::uploads.arn}');
+    const types = loadCatalog()
+      .action(onBucket?.action ?? '')
+      ?.resourceTypes.map((type) => type.name);
+    expect(types).toContain('bucket');
+    expect(types).not.toContain('object');
+    // A reference that names no type (a CDK token) gives no witness.
+    expect(witnessed([], [allow('s3:GetObject', '${Token[TOKEN.12]}/*')]).found).toEqual([undefined]);
+  });
+
+  it('read a resource as its type has it: a bucket name has no `/`', () => {
+    // s3:ListBucket on objects grants nothing, so no request shows it.
+    expect(witnessed([], [allow('s3:ListBucket', 'arn:aws:s3:::b/*')]).found).toEqual([undefined]);
+    // A role path may hold `/`.
+    expect(witnessed([], [allow('iam:PassRole', 'arn:aws:iam::123456789012:role/app/*')]).found).toEqual([
+      {
+        action: 'iam:PassRole',
+        resource: 'arn:aws:iam::123456789012:role/app/example',
+        context: {},
+        base: 'implicitDeny',
+      },
+    ]);
   });
 
   it('name the caller of a resource row: a stranger for `*`, the role or service named', () => {

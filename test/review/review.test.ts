@@ -95,19 +95,19 @@ describe('runReview', () => {
     // Each added row carries a request the simulator allows at head and refused at base.
     expect(stack?.diff?.groups.map((group) => group.witness)).toEqual([
       {
-        action: 's3:AbortMultipartUpload',
+        action: 's3:BypassGovernanceRetention',
         resource: 'arn:aws:s3:::app-data/example',
         context: {},
         base: 'implicitDeny',
       },
     ]);
     expect(renderReviewText(review, false)).toContain(
-      'e.g. s3:AbortMultipartUpload on arn:aws:s3:::app-data/example (base: implicitDeny)',
+      'e.g. s3:BypassGovernanceRetention on arn:aws:s3:::app-data/example (base: implicitDeny)',
     );
     // Code scanning shows the example with the alert; the fingerprint leaves it out.
     const change = review.findings.find((f) => f.ruleId === 'added-permissions');
     expect(change?.detail).toBe(
-      'e.g. s3:AbortMultipartUpload on arn:aws:s3:::app-data/example (base: implicitDeny)',
+      'e.g. s3:BypassGovernanceRetention on arn:aws:s3:::app-data/example (base: implicitDeny)',
     );
     const sarif = reviewToSarif(review) as {
       runs: { results: { ruleId: string; message: { text: string }; partialFingerprints: object }[] }[];
@@ -119,7 +119,7 @@ describe('runReview', () => {
     });
     const markdown = renderReviewMarkdown(review);
     expect(markdown).toContain('| Conditions | For example |');
-    expect(markdown).toContain('| — | `s3:AbortMultipartUpload` on `arn:aws:s3:::app-data/example` |');
+    expect(markdown).toContain('| — | `s3:BypassGovernanceRetention` on `arn:aws:s3:::app-data/example` |');
   });
 
   it('a diff that runs out of its time budget lists what it skipped as possibly added, and says so', async () => {
