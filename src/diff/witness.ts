@@ -31,6 +31,7 @@ import type {
   SimulationRequest,
   SimulationResult,
 } from '../simulate/index.js';
+import { globsIntersect } from './glob-sets.js';
 import type { AddedGroup, ConditionAtom, PolicyDiff, PolicySetEntry, Witness } from './types.js';
 
 /** Rows asked about per call at most: each costs a few simulations of the principal's policies. */
@@ -89,6 +90,7 @@ export function witnessOf(
   const meeting = contextMeeting(group.conditions);
   if (meeting === undefined) return undefined;
   const caller = rowCaller === undefined ? undefined : pinnedCaller(rowCaller, meeting);
+  if (caller === null) return undefined;
   const derived = caller === undefined ? {} : callerContext(parseCaller(caller));
   if (contradicts(meeting, derived)) return undefined;
   // What the caller already says needs no repeating in the context.
@@ -97,7 +99,13 @@ export function witnessOf(
   const basePolicies = policiesOf(base, group);
   const row = rowAlone(group);
   if (row === undefined) return undefined;
-  for (const { action, resource } of candidateRequests(group, catalog)) {
+  const region = valueOf(context, (key) => key === 'aws:requestedregion');
+  for (const { action, resource } of candidateRequests(group, catalog, region)) {
+    if (
+      group.resource.includes('${') &&
+      decidedByTheUnknownReference(resource, [headPolicies, basePolicies], action, catalog)
+    )
+      continue;
     const request: SimulationRequest = { action, resource, context: { ...context } };
     if (caller !== undefined) request.principal = caller;
     addRunKeys(request, [headPolicies, basePolicies], options.now ?? new Date());
@@ -159,14 +167,35 @@ function callerOf(group: AddedGroup): string | undefined | null {
 /**
  * A stranger stands for `*` only where the conditions do not say who calls: a row fenced by
  * `aws:PrincipalArn` is called by that principal, one fenced by `aws:PrincipalAccount` (or a
- * service's `kms:CallerAccount`) by a role of that account.
+ * service's `kms:CallerAccount`) by a role of that account, `aws:username` by that user, and
+ * `aws:PrincipalServiceName` or a service's `aws:SourceArn` by that service. `null` when the
+ * conditions describe a caller this cannot build (`aws:userid`, `aws:SourceAccount` alone, an ARN
+ * that names no principal).
  */
-function pinnedCaller(caller: string, context: Readonly<Record<string, string>>): string {
+function pinnedCaller(caller: string, context: Readonly<Record<string, string>>): string | null {
   if (caller !== ANY_CALLER) return caller;
-  const arn = valueOf(context, (key) => key === 'aws:principalarn');
-  if (arn !== undefined && arn.startsWith('arn:')) return arn;
-  const account = valueOf(context, (key) => key === 'aws:principalaccount' || key.endsWith(':calleraccount'));
-  return account !== undefined && /^\d{12}$/.test(account) ? `arn:aws:iam::${account}:role/example` : caller;
+  const pinned = (...keys: string[]) =>
+    valueOf(
+      context,
+      (key) => keys.includes(key) || (keys.includes('*:calleraccount') && key.endsWith(':calleraccount')),
+    );
+  if (pinned('aws:userid', 'aws:sourceidentity') !== undefined) return null;
+  const arn = pinned('aws:principalarn');
+  if (arn !== undefined) return ['user', 'role', 'session'].includes(parseCaller(arn).kind) ? arn : null;
+  const service = pinned('aws:principalservicename');
+  if (service !== undefined) return service.endsWith('.amazonaws.com') ? service : null;
+  const source = pinned('aws:sourcearn');
+  if (source !== undefined) {
+    const from = arnFields(source)?.[2];
+    return from !== undefined && /^[a-z0-9-]+$/.test(from) ? `${from}.amazonaws.com` : null;
+  }
+  if (pinned('aws:sourceaccount', 'aws:sourceorgid', 'aws:sourceorgpaths') !== undefined) return null;
+  const account = pinned('aws:principalaccount', '*:calleraccount');
+  const name = pinned('aws:username');
+  if (account !== undefined && !/^\d{12}$/.test(account)) return null;
+  if (name !== undefined)
+    return /^[\w+=,.@-]+$/.test(name) ? `arn:aws:iam::${account ?? '999999999999'}:user/${name}` : null;
+  return account === undefined ? caller : `arn:aws:iam::${account}:role/example`;
 }
 
 function valueOf(
@@ -206,7 +235,11 @@ function withoutKeys(
  * ARN pattern, the pattern with its wildcards filled as the action's ARN format has those fields,
  * preferring the most specific format that fits (an object action for `bucket/*`).
  */
-function candidateRequests(group: AddedGroup, catalog: Catalog): { action: string; resource: string }[] {
+function candidateRequests(
+  group: AddedGroup,
+  catalog: Catalog,
+  region: string | undefined,
+): { action: string; resource: string }[] {
   const pattern = group.resource;
   const anyResource = /^\*+$/.test(pattern);
   // A reference of the IaC program to a resource not yet created (`${aws_s3_bucket.logs.arn}`) is
@@ -217,15 +250,23 @@ function candidateRequests(group: AddedGroup, catalog: Catalog): { action: strin
   if (standIn === undefined) return [];
   const patternService = arnFields(standIn)?.[2];
   const service = patternService === undefined || /[*?]/.test(patternService) ? undefined : patternService;
+  // Only actions of the resource's service can fit it: filtered before the cap, so that `*` on an
+  // S3 ARN is asked about S3's actions, not the first forty of the catalog.
+  const names =
+    service === undefined
+      ? group.actions
+      : group.actions.filter((name) => name.toLowerCase().startsWith(`${service.toLowerCase()}:`));
   // Per action, the resources that fit, best first; actions ranked by their best one.
   const ranked: { action: string; resources: string[]; score: number; order: number }[] = [];
-  for (const name of bySignificance(group.actions, catalog).slice(0, CANDIDATE_ACTIONS)) {
+  for (const name of bySignificance(names, catalog).slice(0, CANDIDATE_ACTIONS)) {
     const info = catalog.action(name);
     if (info === undefined) continue;
     const order = ranked.length;
     if (info.wildcardOnly) {
-      if (anyResource)
-        ranked.push({ action: info.name, resources: ['*'], score: Number.POSITIVE_INFINITY, order });
+      // On `*` in an identity policy; a resource policy's `*` is the resource it protects, which an
+      // action without resources never names.
+      if (anyResource && group.kind !== 'resource')
+        ranked.push({ action: info.name, resources: ['*'], score: 0, order });
       continue;
     }
     // The resource types an action requires come first (an instance for StartInstances, not the
@@ -235,14 +276,15 @@ function candidateRequests(group: AddedGroup, catalog: Catalog): { action: strin
     for (const [at, format] of types.flatMap((type) => type.arnFormats).entries()) {
       // A format of another service than the pattern's literal one cannot fit: no glob needed.
       if (service !== undefined && !format.startsWith(`arn:\${Partition}:${service}:`)) continue;
-      const shaped = anyResource ? instanceOf(format) : filledAs(standIn, format);
+      const shaped = anyResource ? instanceOf(format, region) : filledAs(standIn, format, region);
       if (shaped === undefined || !strictFormat(format).test(shaped)) continue;
       const resource = symbolic ? fill(pattern) : shaped;
       if (!matchesResource(pattern, resource)) continue;
-      // On `*` the plainest format first (a bucket's object before an access point's); on a
-      // pattern, the most specific that fits. Ties keep the catalog's order.
+      // On `*` every action fits equally (the most significant is shown) with its plainest format
+      // first (a bucket's object before an access point's); on a pattern, the most specific format
+      // that fits ranks the action. Ties keep the catalog's order.
       const literal = format.replace(/\$\{[^}]*\}/g, '').length;
-      fits.push({ resource, score: anyResource ? -literal : literal, at });
+      fits.push({ resource, score: anyResource ? 0 : literal, at: anyResource ? literal * 1000 + at : at });
     }
     fits.sort((x, y) => y.score - x.score || x.at - y.at);
     const [best] = fits;
@@ -304,8 +346,11 @@ const VARIABLE_VALUES: Record<string, string> = {
 };
 
 /** `arn:${Partition}:s3:::${BucketName}` as `arn:aws:s3:::example`. */
-function instanceOf(format: string): string {
-  return format.replace(/\$\{([^}]*)\}/g, (_, name: string) => VARIABLE_VALUES[name] ?? 'example');
+function instanceOf(format: string, region?: string): string {
+  return format.replace(
+    /\$\{([^}]*)\}/g,
+    (_, name: string) => (name === 'Region' ? region : undefined) ?? VARIABLE_VALUES[name] ?? 'example',
+  );
 }
 
 const strictFormats = new Map<string, RegExp>();
@@ -378,10 +423,10 @@ function referencedFormat(reference: string, catalog: Catalog): string | undefin
  * format has them there (`aws`, `us-east-1`, `123456789012`, or nothing where the format has
  * nothing, as S3's region), in the rest `*` as `example` and `?` as `x`.
  */
-function filledAs(pattern: string, format: string): string | undefined {
+function filledAs(pattern: string, format: string, region?: string): string | undefined {
   const fields = arnFields(pattern);
   if (fields === undefined) return fill(pattern);
-  const formatFields = arnFields(instanceOf(format));
+  const formatFields = arnFields(instanceOf(format, region));
   const out = fields.map((field, i) => {
     if (i === 5) return fill(field);
     if (!/[*?]/.test(field)) return field;
@@ -502,6 +547,48 @@ const USUALLY_PRESENT = new Set(
     'aws:PrincipalOrgPaths',
   ].map((key) => key.toLowerCase()),
 );
+
+/**
+ * Whether a policy could decide a request on an IaC reference differently once the reference is a
+ * real ARN: the simulator compares the reference as text, which a concrete pattern never matches,
+ * yet `arn:aws:s3:::*` in a Deny matches every real bucket. So a statement that may apply by its
+ * action and has a pattern without references that misses the text but meets the ARNs the
+ * reference can stand for (its type's format) leaves the witness unproven.
+ */
+function decidedByTheUnknownReference(
+  resource: string,
+  revisions: readonly SimulationPolicies[],
+  action: string,
+  catalog: Catalog,
+): boolean {
+  const standIn = withReferencedGlobs(resource, catalog);
+  if (standIn === undefined) return true;
+  for (const policies of revisions) {
+    for (const { statement } of statementsOf(policies)) {
+      const byAction = statement.action
+        ? statement.action.values.some((p) => matchesAction(p, action))
+        : !statement.notAction?.values.some((p) => matchesAction(p, action));
+      if (!byAction) continue;
+      const patterns = [...(statement.resource?.values ?? []), ...(statement.notResource?.values ?? [])];
+      for (const pattern of patterns) {
+        if (pattern.includes('${') || matchesResource(pattern, resource)) continue;
+        if (globsIntersect(pattern, standIn)) return true;
+      }
+    }
+  }
+  return false;
+}
+
+/** The resource with each IaC reference replaced by the glob of its type's ARN format. */
+function withReferencedGlobs(resource: string, catalog: Catalog): string | undefined {
+  let unknown = false;
+  const replaced = resource.replace(/\$\{([^}]*)\}/g, (_, reference: string) => {
+    const format = referencedFormat(reference, catalog);
+    if (format === undefined) unknown = true;
+    return format === undefined ? '' : format.replace(/\$\{[^}]*\}/g, '*');
+  });
+  return unknown ? undefined : replaced;
+}
 
 /**
  * What a row's request is decided by in a revision: the identity policies and boundary of the

@@ -101,18 +101,28 @@ describe('witnesses of added rows', () => {
     ).toEqual([
       { action: 's3:GetObject', resource: 'arn:aws:s3:::b/example', context: {}, base: 'implicitDeny' },
     ]);
-    // On `*`, an action that takes no resource is asked on `*`.
-    expect(witnessed([], [allow(['s3:GetObject', 's3:ListAllMyBuckets'], '*')]).found).toEqual([
+    // On `*`, an action that takes no resource is asked on `*`; a more significant one comes first.
+    expect(witnessed([], [allow(['s3:ListAllMyBuckets', 's3:ListBuckets'], '*')]).found).toEqual([
       { action: 's3:ListAllMyBuckets', resource: '*', context: {}, base: 'implicitDeny' },
     ]);
-    expect(witnessed([], [allow('sqs:SendMessage', 'arn:aws:sqs:*:*:jobs-*')]).found).toEqual([
-      {
-        action: 'sqs:SendMessage',
-        resource: 'arn:aws:sqs:us-east-1:123456789012:jobs-example',
-        context: {},
-        base: 'implicitDeny',
-      },
+    expect(witnessed([], [allow(['s3:GetObject', 's3:ListAllMyBuckets'], '*')]).found).toEqual([
+      { action: 's3:GetObject', resource: 'arn:aws:s3:::example/example', context: {}, base: 'implicitDeny' },
     ]);
+    // All actions on an S3 ARN: an S3 action, found before the first forty of the catalog.
+    expect(witnessed([], [allow('*', 'arn:aws:s3:::b/*')]).found.map((w) => w?.action.split(':')[0])).toEqual(
+      ['s3'],
+    );
+    // A region the conditions pin is the resource's region.
+    expect(
+      witnessed(
+        [],
+        [
+          allow('ec2:TerminateInstances', 'arn:aws:ec2:*:*:instance/*', {
+            Condition: { StringEquals: { 'aws:RequestedRegion': 'eu-west-1' } },
+          }),
+        ],
+      ).found[0]?.resource,
+    ).toBe('arn:aws:ec2:eu-west-1:123456789012:instance/example');
     // On `*`, the plainest resource of the action first; then the next kind, when base grants that one.
     expect(witnessed([], [allow('s3:GetObject', '*')]).found).toEqual([
       { action: 's3:GetObject', resource: 'arn:aws:s3:::example/example', context: {}, base: 'implicitDeny' },
@@ -251,6 +261,39 @@ describe('witnesses of added rows', () => {
         base: 'implicitDeny',
       },
     ]);
+  });
+
+  it('build a caller from what the conditions say of it, or give none', () => {
+    const queue = 'arn:aws:sqs:us-east-1:123456789012:q';
+    const send = (condition: Json) =>
+      allow('sqs:SendMessage', queue, { Principal: '*', Condition: condition });
+    const caller = (condition: Json) => witnessed([], [send(condition)], 'resource').found[0]?.principal;
+    // SNS delivering to a queue: the service calls, as aws:SourceArn and the service name say.
+    expect(caller({ ArnEquals: { 'aws:SourceArn': 'arn:aws:sns:us-east-1:123456789012:t' } })).toBe(
+      'sns.amazonaws.com',
+    );
+    expect(caller({ StringEquals: { 'aws:PrincipalServiceName': 'sns.amazonaws.com' } })).toBe(
+      'sns.amazonaws.com',
+    );
+    expect(caller({ StringEquals: { 'aws:username': 'bob' } })).toBe('arn:aws:iam::999999999999:user/bob');
+    // What cannot be built consistently gives none: a user id, an account of some service, an ARN
+    // that names no principal.
+    expect(caller({ StringLike: { 'aws:userid': 'AIDA*' } })).toBeUndefined();
+    expect(caller({ StringEquals: { 'aws:SourceAccount': '123456789012' } })).toBeUndefined();
+    expect(caller({ ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::111122223333:*' } })).toBeUndefined();
+  });
+
+  it('are not given on an IaC reference a concrete pattern could decide once it is an ARN', () => {
+    // The simulator compares the reference as text, which `arn:aws:s3:::*` never matches; every
+    // real bucket does.
+    const deny = { Effect: 'Deny', Action: 's3:DeleteObject', Resource: 'arn:aws:s3:::*' };
+    const add = allow('s3:DeleteObject', '${aws_s3_bucket.b.arn}/*');
+    expect(witnessed([], [add, deny]).found).toEqual([undefined]);
+    expect(witnessed([allow('s3:DeleteObject', 'arn:aws:s3:::*/*')], [add]).found).toEqual([undefined]);
+    // Unrelated concrete patterns leave it alone.
+    expect(witnessed([allow('sqs:SendMessage', 'arn:aws:sqs:*:*:q')], [add]).found[0]?.action).toBe(
+      's3:DeleteObject',
+    );
   });
 
   it('ask at the time of the run: an expired grant has none, a current one says when', () => {
