@@ -246,7 +246,7 @@ function candidateRequests(
   // kept in the request as written, as the diff compares it; the fit of an action is judged on the
   // pattern with an ARN of the referenced type in its place, and without a known type there is none.
   const symbolic = pattern.includes('${');
-  const standIn = symbolic ? withReferencedArns(pattern, catalog) : pattern;
+  const standIn = symbolic ? withReferences(pattern, catalog, (format) => instanceOf(format)) : pattern;
   if (standIn === undefined) return [];
   const patternService = arnFields(standIn)?.[2];
   const service = patternService === undefined || /[*?]/.test(patternService) ? undefined : patternService;
@@ -378,16 +378,21 @@ function strictFormat(format: string): RegExp {
 }
 
 /**
- * The pattern with each IaC reference to an ARN replaced by an ARN of the referenced type:
- * Terraform's `${aws_s3_bucket.logs.arn}` and Pulumi's `${aws:s3/bucket:Bucket::logs.arn}` name
- * their service and type. Undefined when a reference names neither, or no catalog type matches.
+ * The text with each IaC reference to an ARN replaced by what `render` makes of the ARN format of
+ * the referenced type (an instance, a glob): Terraform's `${aws_s3_bucket.logs.arn}` and Pulumi's
+ * `${aws:s3/bucket:Bucket::logs.arn}` name their service and type. Undefined when a reference names
+ * neither, or no catalog type matches.
  */
-function withReferencedArns(pattern: string, catalog: Catalog): string | undefined {
+function withReferences(
+  text: string,
+  catalog: Catalog,
+  render: (format: string) => string,
+): string | undefined {
   let unknown = false;
-  const replaced = pattern.replace(/\$\{([^}]*)\}/g, (_, reference: string) => {
+  const replaced = text.replace(/\$\{([^}]*)\}/g, (_, reference: string) => {
     const format = referencedFormat(reference, catalog);
     if (format === undefined) unknown = true;
-    return format === undefined ? '' : instanceOf(format);
+    return format === undefined ? '' : render(format);
   });
   return unknown ? undefined : replaced;
 }
@@ -561,7 +566,7 @@ function decidedByTheUnknownReference(
   action: string,
   catalog: Catalog,
 ): boolean {
-  const standIn = withReferencedGlobs(resource, catalog);
+  const standIn = withReferences(resource, catalog, (format) => format.replace(/\$\{[^}]*\}/g, '*'));
   if (standIn === undefined) return true;
   for (const policies of revisions) {
     for (const { statement } of statementsOf(policies)) {
@@ -577,17 +582,6 @@ function decidedByTheUnknownReference(
     }
   }
   return false;
-}
-
-/** The resource with each IaC reference replaced by the glob of its type's ARN format. */
-function withReferencedGlobs(resource: string, catalog: Catalog): string | undefined {
-  let unknown = false;
-  const replaced = resource.replace(/\$\{([^}]*)\}/g, (_, reference: string) => {
-    const format = referencedFormat(reference, catalog);
-    if (format === undefined) unknown = true;
-    return format === undefined ? '' : format.replace(/\$\{[^}]*\}/g, '*');
-  });
-  return unknown ? undefined : replaced;
 }
 
 /**
