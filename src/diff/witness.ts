@@ -18,13 +18,15 @@
  */
 import { loadCatalog, type AccessLevel, type Catalog } from '../catalog/index.js';
 import { isAlwaysPresentKey } from '../policy/always-present-keys.js';
+import { formatArn, parseArn } from '../policy/arn.js';
 import { parseConditionOperator } from '../policy/condition-operators.js';
-import { matchesAction, matchesGlob, matchesResource } from '../policy/glob.js';
+import { matchesGlob, matchesResource } from '../policy/glob.js';
 import { parsePolicy } from '../policy/parse-policy.js';
 import { findPolicyVariables } from '../policy/policy-variables.js';
 import type { PolicyDocument, Statement } from '../policy/types.js';
 import { callerContext, parseCaller } from '../simulate/caller.js';
 import { simulate } from '../simulate/index.js';
+import { matchesActionElement } from '../simulate/statement-match.js';
 import type {
   SimulationPolicies,
   SimulationPolicyKind,
@@ -100,6 +102,7 @@ export function witnessOf(
   const row = rowAlone(group);
   if (row === undefined) return undefined;
   const region = valueOf(context, (key) => key === 'aws:requestedregion');
+  Object.assign(context, runKeys(context, [headPolicies, basePolicies], options.now ?? new Date()));
   for (const { action, resource } of candidateRequests(group, catalog, region)) {
     if (
       group.resource.includes('${') &&
@@ -108,7 +111,6 @@ export function witnessOf(
       continue;
     const request: SimulationRequest = { action, resource, context: { ...context } };
     if (caller !== undefined) request.principal = caller;
-    addRunKeys(request, [headPolicies, basePolicies], options.now ?? new Date());
     // The request must be one of the row's, not one another head statement allows.
     if (simulate(row, request).decision !== 'allowed') continue;
     const headResult = simulate(headPolicies, request);
@@ -186,7 +188,7 @@ function pinnedCaller(caller: string, context: Readonly<Record<string, string>>)
   if (service !== undefined) return service.endsWith('.amazonaws.com') ? service : null;
   const source = pinned('aws:sourcearn');
   if (source !== undefined) {
-    const from = arnFields(source)?.[2];
+    const from = parseArn(source)?.service;
     return from !== undefined && /^[a-z0-9-]+$/.test(from) ? `${from}.amazonaws.com` : null;
   }
   if (pinned('aws:sourceaccount', 'aws:sourceorgid', 'aws:sourceorgpaths') !== undefined) return null;
@@ -248,7 +250,7 @@ function candidateRequests(
   const symbolic = pattern.includes('${');
   const standIn = symbolic ? withReferences(pattern, catalog, (format) => instanceOf(format)) : pattern;
   if (standIn === undefined) return [];
-  const patternService = arnFields(standIn)?.[2];
+  const patternService = parseArn(standIn)?.service;
   const service = patternService === undefined || /[*?]/.test(patternService) ? undefined : patternService;
   // Only actions of the resource's service can fit it: filtered before the cap, so that `*` on an
   // S3 ARN is asked about S3's actions, not the first forty of the catalog.
@@ -424,28 +426,27 @@ function referencedFormat(reference: string, catalog: Catalog): string | undefin
 }
 
 /**
- * An ARN pattern with its wildcards filled: in the partition, region and account fields as the
- * format has them there (`aws`, `us-east-1`, `123456789012`, or nothing where the format has
- * nothing, as S3's region), in the rest `*` as `example` and `?` as `x`.
+ * An ARN pattern with its wildcards filled: in the partition, service, region and account fields as
+ * the format has them there (`aws`, `us-east-1`, `123456789012`, or nothing where the format has
+ * nothing, as S3's region), in the resource `*` as `example` and `?` as `x`.
  */
 function filledAs(pattern: string, format: string, region?: string): string | undefined {
-  const fields = arnFields(pattern);
-  if (fields === undefined) return fill(pattern);
-  const formatFields = arnFields(instanceOf(format, region));
-  const out = fields.map((field, i) => {
-    if (i === 5) return fill(field);
-    if (!/[*?]/.test(field)) return field;
-    const real = formatFields?.[i];
-    return real !== undefined && matchesGlob(field, real) ? real : fill(field);
+  const arn = parseArn(pattern);
+  if (arn === undefined) return fill(pattern);
+  const real = parseArn(instanceOf(format, region));
+  const field = (written: string, wanted: string | undefined) =>
+    !/[*?]/.test(written)
+      ? written
+      : wanted !== undefined && matchesGlob(written, wanted)
+        ? wanted
+        : fill(written);
+  return formatArn({
+    partition: field(arn.partition, real?.partition),
+    service: field(arn.service, real?.service),
+    region: field(arn.region, real?.region),
+    account: field(arn.account, real?.account),
+    resource: fill(arn.resource),
   });
-  return out.join(':');
-}
-
-/** `arn`, partition, service, region, account and the rest (which may hold more colons). */
-function arnFields(arn: string): string[] | undefined {
-  const fields = arn.split(':');
-  if (fields.length < 6 || fields[0] !== 'arn') return undefined;
-  return [...fields.slice(0, 5), fields.slice(5).join(':')];
 }
 
 /** What wildcards are filled with, and the second try's text. */
@@ -457,19 +458,28 @@ function fill(pattern: string): string {
   return pattern.replace(/\*+/g, FILLER).replace(/\?/g, 'x');
 }
 
-/** Keys of the run itself: the time (never chosen by a caller), and a request sent over TLS. */
-function addRunKeys(request: SimulationRequest, revisions: readonly SimulationPolicies[], now: Date): void {
-  const context = request.context as Record<string, string>;
+/**
+ * Keys of the run itself, for the policies that test them: the time (never chosen by a caller), and
+ * a request sent over TLS unless the row's context says otherwise.
+ */
+function runKeys(
+  context: Readonly<Record<string, string>>,
+  revisions: readonly SimulationPolicies[],
+  now: Date,
+): Record<string, string> {
   const mentioned = new Set<string>();
   for (const policies of revisions)
     for (const { statement } of statementsOf(policies))
       for (const condition of statement.conditions) mentioned.add(condition.key.toLowerCase());
-  const has = (key: string) => Object.keys(context).some((k) => k.toLowerCase() === key);
-  if (mentioned.has('aws:currenttime'))
-    context['aws:CurrentTime'] = now.toISOString().replace(/\.\d{3}Z$/, 'Z');
-  if (mentioned.has('aws:epochtime')) context['aws:EpochTime'] = String(Math.floor(now.getTime() / 1000));
-  if (mentioned.has('aws:securetransport') && !has('aws:securetransport'))
-    context['aws:SecureTransport'] = 'true';
+  const keys: Record<string, string> = {};
+  if (mentioned.has('aws:currenttime')) keys['aws:CurrentTime'] = now.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  if (mentioned.has('aws:epochtime')) keys['aws:EpochTime'] = String(Math.floor(now.getTime() / 1000));
+  if (
+    mentioned.has('aws:securetransport') &&
+    valueOf(context, (key) => key === 'aws:securetransport') === undefined
+  )
+    keys['aws:SecureTransport'] = 'true';
+  return keys;
 }
 
 function statementsOf(
@@ -504,12 +514,11 @@ function turnsOnTheUnknown(
   const matchedInHead = new Set(
     headResult.matched.map((m) => `${m.policyKind}/${m.policyIndex ?? -1}/${m.statementIndex ?? -1}`),
   );
-  const action = (pattern: string) => matchesAction(pattern, request.action);
   // Only a pattern without a variable surely matches; one with a variable may.
   const surely = (pattern: string) => !pattern.includes('${') && matchesResource(pattern, request.resource);
   const maybe = (pattern: string) => pattern.includes('${') || matchesResource(pattern, request.resource);
   const applies = (statement: Statement) =>
-    (statement.action ? statement.action.values.some(action) : !statement.notAction?.values.some(action)) &&
+    matchesActionElement(statement, request.action) &&
     (statement.resource
       ? statement.resource.values.some(maybe)
       : !statement.notResource?.values.some(surely));
@@ -570,10 +579,7 @@ function decidedByTheUnknownReference(
   if (standIn === undefined) return true;
   for (const policies of revisions) {
     for (const { statement } of statementsOf(policies)) {
-      const byAction = statement.action
-        ? statement.action.values.some((p) => matchesAction(p, action))
-        : !statement.notAction?.values.some((p) => matchesAction(p, action));
-      if (!byAction) continue;
+      if (!matchesActionElement(statement, action)) continue;
       const patterns = [...(statement.resource?.values ?? []), ...(statement.notResource?.values ?? [])];
       for (const pattern of patterns) {
         if (pattern.includes('${') || matchesResource(pattern, resource)) continue;
@@ -654,7 +660,7 @@ function valueMeeting(operator: string, value: string): string | null | undefine
       return value;
     case 'StringLike':
     case 'ArnLike':
-      return arnFields(value) === undefined
+      return parseArn(value) === undefined
         ? fill(value)
         : filledAs(value, 'arn:${Partition}:example:${Region}:${Account}:example');
     case 'NumericLessThan':

@@ -21,10 +21,15 @@ export function renderDiff(result: PolicyDiff, format: DiffFormat, color: boolea
 
 /** `e.g. s3:DeleteObject on arn:aws:s3:::app-data/example (base: implicitDeny)`. */
 export function witnessText(witness: Witness): string {
-  const context = Object.entries(witness.context).map(([key, value]) => `${key}=${value}`);
+  return `e.g. ${witnessRequest(witness, (text) => text)} (base: ${witness.base})`;
+}
+
+/** `s3:DeleteObject on arn:… by <caller> with key=value, …`, each part through `code`. */
+function witnessRequest(witness: Witness, code: (text: string) => string): string {
+  const context = Object.entries(witness.context).map(([key, value]) => code(`${key}=${value}`));
+  const by = witness.principal === undefined ? '' : ` by ${code(witness.principal)}`;
   const withContext = context.length > 0 ? ` with ${context.join(', ')}` : '';
-  const by = witness.principal === undefined ? '' : ` by ${witness.principal}`;
-  return `e.g. ${witness.action} on ${witness.resource}${by}${withContext} (base: ${witness.base})`;
+  return `${code(witness.action)} on ${code(witness.resource)}${by}${withContext}`;
 }
 
 /** The documented JSON shape: the spec's keys first, in a fixed order, then the details. */
@@ -170,16 +175,9 @@ export function accessTableMarkdown(groups: readonly AddedGroup[]): string[] {
     `| --- | --- | --- | --- | --- |${examples ? ' --- |' : ''}`,
     ...groups.map(
       (group) =>
-        `| ${group.certainty === 'added' ? '+' : '?'} | ${codeSpan(group.attachedTo)} | ${escapeMarkdown(actionsText(group.actions))} | ${codeSpan(resourceText(group))} | ${escapeMarkdown(conditionText(group.conditions)) || '—'} |${examples ? ` ${group.witness ? witnessMarkdown(group.witness) : '—'} |` : ''}`,
+        `| ${group.certainty === 'added' ? '+' : '?'} | ${codeSpan(group.attachedTo)} | ${escapeMarkdown(actionsText(group.actions))} | ${codeSpan(resourceText(group))} | ${escapeMarkdown(conditionText(group.conditions)) || '—'} |${examples ? ` ${group.witness ? witnessRequest(group.witness, codeSpan) : '—'} |` : ''}`,
     ),
   ];
-}
-
-/** `s3:DeleteObject` on `arn:aws:s3:::app-data/example`, with its context keys. */
-function witnessMarkdown(witness: Witness): string {
-  const context = Object.entries(witness.context).map(([key, value]) => codeSpan(`${key}=${value}`));
-  const by = witness.principal === undefined ? '' : ` by ${codeSpan(witness.principal)}`;
-  return `${codeSpan(witness.action)} on ${codeSpan(witness.resource)}${by}${context.length > 0 ? ` with ${context.join(', ')}` : ''}`;
 }
 
 export function renderDiffMarkdown(result: PolicyDiff): string {

@@ -25,7 +25,8 @@ export type StatementOutcome =
 
 const NO_MATCH: StatementOutcome = { kind: 'no-match' };
 
-function matchesActionElement(statement: Statement, action: string): boolean {
+/** Whether the statement's Action (or NotAction) covers the action; neither covers nothing. */
+export function matchesActionElement(statement: Statement, action: string): boolean {
   const listed = (entries: Entries) => entries.values.some((pattern) => matchesAction(pattern, action));
   if (statement.action) return listed(statement.action);
   if (statement.notAction) return !listed(statement.notAction);
