@@ -40,6 +40,20 @@ export class ActionSpec {
   get index(): PatternIndex {
     return (this.indexValue ??= new PatternIndex(this.patterns));
   }
+
+  private writtenValue: ReadonlySet<string> | undefined;
+
+  /** The patterns as written, as a set: whether another list's patterns are all written here. */
+  get written(): ReadonlySet<string> {
+    return (this.writtenValue ??= new Set(this.patterns));
+  }
+
+  private asActionValue: ActionSpec | undefined;
+
+  /** For a NotAction, its patterns as an Action list (the actions it leaves out); made once. */
+  asAction(specs: ActionSpecs): ActionSpec {
+    return (this.asActionValue ??= specs.spec('in', this.patterns));
+  }
 }
 
 let nextSpecId = 1;
@@ -105,7 +119,14 @@ export class PatternIndex {
 
   /** The patterns lower-cased, built on first use (most indexes are only asked `matches`). */
   get folded(): readonly string[] {
-    return (this.foldedList ??= this.written.map((pattern) => patternFacts(pattern).pattern));
+    return (this.foldedList ??= this.written.map(folded));
+  }
+
+  private foldedSet: ReadonlySet<string> | undefined;
+
+  /** Whether one of the patterns, lower-cased, is `pattern`: it then contains it, without a glob walk. */
+  hasFolded(pattern: string): boolean {
+    return (this.foldedSet ??= new Set(this.folded)).has(pattern);
   }
 
   /** Whether every pattern is ASCII, so that lower-casing it is exactly IAM's folding. */
@@ -186,45 +207,33 @@ const COLON = 58;
 const UPPER_A = 65;
 const UPPER_Z = 90;
 
-interface PatternFacts {
-  /** Folded. */
-  pattern: string;
-  /** The last `patternsNotIn` call that saw the pattern in a list to leave out. */
-  mark: number;
-}
-
-const factsByPattern = new Map<string, PatternFacts>();
+const foldedPatterns = new Map<string, string>();
 
 /**
  * Each written pattern's folded form, shared by every index: consecutive revisions of a 1,500-pattern
  * policy repeat almost all of them.
  */
-function patternFacts(written: string): PatternFacts {
-  let facts = factsByPattern.get(written);
-  if (!facts) {
-    const pattern = written.toLowerCase();
-    facts = { pattern, mark: 0 };
-    if (factsByPattern.size >= 100_000) factsByPattern.clear();
-    factsByPattern.set(written, facts);
+function folded(written: string): string {
+  let pattern = foldedPatterns.get(written);
+  if (pattern === undefined) {
+    pattern = written.toLowerCase();
+    if (foldedPatterns.size >= 100_000) foldedPatterns.clear();
+    foldedPatterns.set(written, pattern);
   }
-  return facts;
+  return pattern;
 }
-
-let marking = 0;
 
 /**
  * `patterns` less (some of) those written, exactly, in `other`. Leaving out fewer is always safe: a
  * pattern kept is compared against base like any other, and one base grants word for word is then
- * found covered. The lists are walked side by side when they line up; otherwise marks on the shared
- * pattern facts stand in for a set of 1,500 strings per call (a mark lost when the facts cache starts
- * over keeps a pattern in).
+ * found covered. The lists are walked side by side when they line up; otherwise through a set of
+ * `other` (a set per call is cheaper than marks on entries of a 100,000-entry cache).
  */
 export function patternsNotIn(patterns: readonly string[], other: readonly string[]): readonly string[] {
   const aligned = alignedDifference(patterns, other);
   if (aligned) return aligned;
-  marking += 1;
-  for (const pattern of other) patternFacts(pattern).mark = marking;
-  return patterns.filter((pattern) => patternFacts(pattern).mark !== marking);
+  const set = new Set(other);
+  return patterns.filter((pattern) => !set.has(pattern));
 }
 
 /** How far `alignedDifference` looks ahead to find its place again, and how many misses it allows. */
@@ -664,6 +673,21 @@ export function futureActions(spec: ActionSpec): FutureAction[] {
   return futures;
 }
 
+const listIndexes = new WeakMap<readonly string[], PatternIndex>();
+
+/**
+ * The index of a NotAction's exceptions, once per list: a future action's `notAction` is its spec's
+ * frozen pattern list, asked about again for every Deny it is compared with.
+ */
+function indexOfList(patterns: readonly string[]): PatternIndex {
+  let index = listIndexes.get(patterns);
+  if (!index) {
+    index = new PatternIndex(patterns);
+    listIndexes.set(patterns, index);
+  }
+  return index;
+}
+
 /**
  * Whether every future action `inner` stands for is covered by `outer`. Sufficient conditions only
  * (one outer pattern must contain the inner one), so a `false` may be a union the check cannot see:
@@ -679,8 +703,10 @@ export function coversFuture(outer: ActionSpec, inner: FutureAction): boolean {
   // Everything but X is inside a pattern only when the pattern is universal, and inside
   // "everything but X'" when every pattern of X' lies inside X.
   if (outer.mode === 'in') return outer.index.folded.some((p) => globContains(p, '*'));
-  const excluded = new PatternIndex(inner.notAction);
-  return outer.index.folded.every((x) => excluded.candidates(x).some((y) => globContains(y, x)));
+  const excluded = indexOfList(inner.notAction);
+  return outer.index.folded.every(
+    (x) => excluded.hasFolded(x) || excluded.candidates(x).some((y) => globContains(y, x)),
+  );
 }
 
 /**
@@ -700,7 +726,7 @@ export function overlapsFuture(
   }
   const open = (patterns: readonly string[]) => patterns.filter((p) => hasWildcard(p) || !isKnown(p));
   if (inner.notAction !== undefined) {
-    const excluded = new PatternIndex(inner.notAction);
+    const excluded = indexOfList(inner.notAction);
     return open(spec.index.folded).some((p) => !excluded.candidates(p).some((x) => globContains(x, p)));
   }
   const pattern = inner.pattern.toLowerCase();
@@ -713,6 +739,12 @@ export function overlapsFuture(
  */
 export function coversSpec(specs: ActionSpecs, outer: ActionSpec, inner: ActionSpec): boolean {
   if (outer === inner) return true;
+  // Every pattern of the inner list written in the outer one (a Deny list that grew), or for two
+  // NotActions every exception of the outer one written in the inner one: covered, names and future.
+  if (inner.mode === outer.mode) {
+    const [within, written] = inner.mode === 'in' ? [inner, outer] : [outer, inner];
+    if (within.patterns.every((pattern) => written.written.has(pattern))) return true;
+  }
   // Each future action is covered by one outer pattern that contains (or, for a NotAction outer,
   // avoids) the whole pattern, so today's names of a covered wildcard are covered too and only the
   // names written out need asking: the same answer as asking all 22,000 names of a NotAction.

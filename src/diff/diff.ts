@@ -21,11 +21,13 @@ import type { Principal } from '../policy/types.js';
 import { compareText } from '../util/compare-text.js';
 import {
   ActionSpecs,
+  coversSpec,
   FUTURE_ACTIONS_WHY,
   futureActions,
   patternsNotIn,
   type ActionClass,
 } from './action-coverage.js';
+import type { ConditionSet } from './condition-implication.js';
 import { conditionAtoms, GrantSet } from './grants.js';
 import { groupSortedGrants } from './group-grants.js';
 import {
@@ -197,13 +199,14 @@ class GroupComparison {
   /**
    * Statements that are in both revisions with the same meaning (twins) mostly cancel out. Write the
    * group's access as A ∧ ¬D ∧ B (Allows, Denies, boundary). When both sides have the same boundary,
-   * head ∧ ¬base = A_h ∧ ¬D_h ∧ B ∧ (¬A_b ∨ D_b). A head Allow S with a base twin lies inside A_b, so
-   * it can only contribute S ∧ ¬D_h ∧ B ∧ D_b, and a base Deny with a head twin is inside D_h: only
-   * the base Denies without a head twin (`lifted`) can uncover anything in S. So a twin is compared
-   * only when one of those may meet it, and when there are none (the usual case: Denies unchanged or
-   * only added) a head Allow without twin is compared only in its parts that base does not grant
-   * word for word (`notGrantedVerbatim`), and no base Deny is reported as lifted. What is skipped is
-   * what the full comparison finds covered by a twin; the one exception is a grant partly outside an
+   * head ∧ ¬base = A_h ∧ ¬D_h ∧ B ∧ (¬A_b ∨ D_b). A base Deny with a head twin, or inside one head
+   * Deny (a Deny list that grew), is inside D_h, so only the other base Denies (`lifted`) can make
+   * D_b ∧ ¬D_h hold. A head Allow S that no lifted Deny may meet therefore contributes only
+   * S ∧ ¬D_h ∧ B ∧ ¬A_b: nothing when it has a base twin, and otherwise no more than its parts that
+   * base does not grant word for word (`notGrantedVerbatim`). Only an S that a lifted Deny may meet
+   * is compared whole. Most revisions lift no Deny; a permissions boundary's "Deny all but X" that
+   * lets one more action through meets only the Allows reaching past X. What is skipped is what the
+   * full comparison finds covered by a twin; the one exception is a grant partly outside an
    * unchanged boundary, which the full comparison reports as "no longer capped" although nothing
    * changed. A different boundary falls back to comparing everything.
    */
@@ -214,12 +217,15 @@ class GroupComparison {
       return;
     }
     const newerDenies = new Set(this.newer.denies.map((d) => d.meaning));
-    const lifted = this.older.denies.filter((d) => !newerDenies.has(d.meaning));
+    const lifted = this.older.denies.filter(
+      (d) => !newerDenies.has(d.meaning) && !this.newer.denies.some((d2) => this.coverage.denyCovers(d2, d)),
+    );
     const olderAllows = new Set(this.older.allows.map((s) => s.meaning));
     for (const statement of this.newer.allows) {
+      const meetsLifted = lifted.some((d) => this.mayMeet(d, statement));
       if (olderAllows.has(statement.meaning)) {
-        if (lifted.some((d) => this.mayMeet(d, statement))) this.compareAllow(statement);
-      } else if (lifted.length > 0) {
+        if (meetsLifted) this.compareAllow(statement);
+      } else if (meetsLifted) {
         this.compareAllow(statement);
       } else {
         const rest = this.notGrantedVerbatim(statement);
@@ -237,7 +243,10 @@ class GroupComparison {
   private mayMeet(d: CompiledStatement, s: CompiledStatement): boolean {
     if (!principalSpecsOverlap(d.principals, s.principals)) return false;
     if (!this.coverage.resources.overlaps(d.resources, s.resources)) return false;
-    if (d.actions.mode === 'notIn' || s.actions.mode === 'notIn') return true;
+    if (s.actions.mode === 'notIn') return true;
+    // "Deny all but X" (a permissions boundary's NotAction) misses every action X covers.
+    if (d.actions.mode === 'notIn')
+      return !coversSpec(this.coverage.specs, d.actions.asAction(this.coverage.specs), s.actions);
     const denied = d.actions.index;
     return s.actions.index.folded.some((q) => denied.candidates(q).some((p) => globsIntersect(p, q)));
   }
@@ -251,7 +260,7 @@ class GroupComparison {
    * or future-action pattern, one resource pattern) that is left out was covered before, by the base
    * Allow it matched; a name matched both by a kept and by a dropped pattern is kept and is covered
    * as before. Setting aside less (`patternsNotIn` may) only leaves more to compare. Only valid when
-   * no base Deny is lifted and the boundary is the same (see `run`). A version that adds two actions
+   * no lifted base Deny may meet `h` and the boundary is the same (see `run`). A version that adds two actions
    * to a list of 1,500 then compares two actions, not 1,500.
    */
   private notGrantedVerbatim(h: CompiledStatement): CompiledStatement | undefined {
@@ -499,10 +508,10 @@ class GroupComparison {
 
   /** One array per statement: grants share it, which also lets `conditionsKey` cache by identity. */
   private atoms(s: CompiledStatement): ConditionAtom[] {
-    let atoms = statementAtoms.get(s);
+    let atoms = statementAtoms.get(s.conditions);
     if (!atoms) {
       atoms = conditionAtoms(s.conditions.conditions);
-      statementAtoms.set(s, atoms);
+      statementAtoms.set(s.conditions, atoms);
     }
     return atoms;
   }
@@ -533,7 +542,7 @@ class GroupComparison {
   }
 }
 
-const statementAtoms = new WeakMap<CompiledStatement, ConditionAtom[]>();
+const statementAtoms = new WeakMap<ConditionSet, ConditionAtom[]>();
 
 /** Whether two lists hold statements of the same meanings (as sets: a repeated one adds nothing). */
 function sameMeanings(a: readonly CompiledStatement[], b: readonly CompiledStatement[]): boolean {

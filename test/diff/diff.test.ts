@@ -616,6 +616,45 @@ describe('statements unchanged between revisions', () => {
     ]);
   });
 
+  it('a Deny list that grew blocks more and lifts nothing: a changed Allow adds only its new action', () => {
+    const base = entries([
+      allow(['s3:GetObject', 's3:PutObject'], OBJECTS),
+      deny('s3:DeleteObject', OBJECTS),
+    ]);
+    const head = entries([
+      allow(['s3:GetObject', 's3:PutObject', 'sqs:SendMessage'], OBJECTS),
+      deny(['s3:DeleteObject', 's3:PutObject'], OBJECTS),
+    ]);
+    const result = diff(base, head);
+    expect(result.added).toEqual([grant('sqs:SendMessage', OBJECTS)]);
+    expect(result.removed).toEqual([
+      grant('s3:PutObject', OBJECTS, { why: 'now denied by head Statement[1]' }),
+    ]);
+  });
+
+  it('"deny all but X" that lets one more action through adds it, and only it', () => {
+    // The shape of a permissions boundary written as an identity policy (AWS's SageMaker Studio
+    // boundaries): Allows, and one Deny of everything outside a list of actions.
+    const allows = [allow(['s3:GetObject', 's3:PutObject'], OBJECTS), allow('sqs:SendMessage', '*')];
+    const guard = (exceptions: string[]): Json => ({ Effect: 'Deny', NotAction: exceptions, Resource: '*' });
+    const base = entries([...allows, guard(['s3:GetObject', 'sqs:SendMessage'])]);
+    const head = entries([...allows, guard(['s3:GetObject', 's3:PutObject', 'sqs:SendMessage'])]);
+    const result = diff(base, head);
+    expect(result.added).toEqual([
+      grant('s3:PutObject', OBJECTS, { why: 'no longer denied by base Statement[2]' }),
+    ]);
+    expect(result.possiblyAdded).toEqual([]);
+    expect(diff(head, base).added).toEqual([]);
+  });
+
+  it('an Allow changed beside "deny all but X" still reports what X lets through', () => {
+    const guard: Json = { Effect: 'Deny', NotAction: ['s3:GetObject', 's3:PutObject'], Resource: '*' };
+    const base = entries([allow('s3:GetObject', OBJECTS), guard]);
+    const head = entries([allow(['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], OBJECTS), guard]);
+    // s3:DeleteObject is written in the Allow but outside X: the unchanged Deny still blocks it.
+    expect(diff(base, head).added).toEqual([grant('s3:PutObject', OBJECTS)]);
+  });
+
   it('an unchanged Allow partly outside an unchanged boundary is not reported as uncapped', () => {
     // Comparing every statement whole used to list s3:GetObject on `*` as "no longer capped"
     // although neither the Allow nor the boundary changed.
