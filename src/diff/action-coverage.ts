@@ -283,6 +283,17 @@ function isAscii(text: string): boolean {
   return true;
 }
 
+/** The positions of the bits set in a row of 30-bit words, ascending. */
+function setBits(row: Int32Array): number[] {
+  const out: number[] = [];
+  for (let w = 0; w < row.length; w += 1) {
+    const word = row[w] as number;
+    if (word === 0) continue;
+    for (let b = 0; b < 30; b += 1) if ((word & (1 << b)) !== 0) out.push(w * 30 + b);
+  }
+  return out;
+}
+
 /** Which specs may include a name of each service; `always`: those that may include any name. */
 interface ServiceBuckets {
   /** By `serviceHash`. */
@@ -310,8 +321,8 @@ function bucketsOf(others: readonly ActionSpec[]): ServiceBuckets {
 /** Action names that every statement compared treats alike, and which of those statements include them. */
 export interface ActionClass {
   names: string[];
-  /** Whether the `j`th spec given to `classify` includes the names. */
-  includedBy(j: number): boolean;
+  /** The positions `j` of the specs given to `classify` that include the names, ascending. */
+  included(): readonly number[];
 }
 
 /** The not-yet-known actions a pattern grants: `pattern`, or for NotAction everything but `notAction`. */
@@ -449,9 +460,10 @@ export class ActionSpecs {
         if (found) found.names.push(name);
         else {
           const row = bits.subarray(i * words, (i + 1) * words);
+          let included: number[] | undefined;
           classes.set(signature, {
             names: [name],
-            includedBy: (j) => ((row[Math.floor(j / 30)] ?? 0) & (1 << (j % 30))) !== 0,
+            included: () => (included ??= setBits(row)),
           });
         }
       });

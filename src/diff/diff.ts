@@ -136,6 +136,15 @@ export function diff(
   return result;
 }
 
+/** The statements of a comparison other than the newer side's Allows, list by list (see `othersOf`). */
+interface Others {
+  newerDenies: CompiledStatement[];
+  newerBoundary: CompiledStatement[];
+  olderAllows: CompiledStatement[];
+  olderDenies: CompiledStatement[];
+  olderBoundary: CompiledStatement[];
+}
+
 /** The reasons a grant is listed, worded for the direction of the comparison. */
 interface Wording {
   lifted(label: string): string;
@@ -348,7 +357,7 @@ class GroupComparison {
           // (it neither covers, blocks nor may block the grant), so only those that do are asked.
           const outcome = this.decide(
             { action: { name: representative }, principals, resources, conditions: h.conditions },
-            (s) => actionClass.includedBy(this.positionOf(s)),
+            this.membersOf(actionClass),
             true,
           );
           this.record(h, actionClass.names, undefined, principals, resources, outcome);
@@ -356,7 +365,7 @@ class GroupComparison {
         for (const future of futures) {
           const outcome = this.decide(
             { action: { future }, principals, resources, conditions: h.conditions },
-            () => true,
+            this.everyOther(),
             false,
           );
           this.record(
@@ -397,26 +406,71 @@ class GroupComparison {
     return this.others;
   }
 
-  private positions: Map<CompiledStatement, number> | undefined;
+  /** Each list of `othersOf`, whole: what a future action is compared with. */
+  private everyOther(): Others {
+    return {
+      newerDenies: this.newer.denies,
+      newerBoundary: this.newer.boundaryAllows,
+      olderAllows: this.older.allows,
+      olderDenies: this.older.denies,
+      olderBoundary: this.older.boundaryAllows,
+    };
+  }
 
-  private positionOf(s: CompiledStatement): number {
-    this.positions ??= new Map(this.othersOf().map((other, j) => [other, j]));
-    return this.positions.get(s) ?? -1;
+  private readonly members = new Map<ActionClass, Others>();
+
+  /**
+   * The statements of `othersOf` that include an action class, list by list: a class is decided
+   * once per principal and resource of its statement, and a statement that does not include the
+   * action answers every question with "no" (it neither covers, blocks nor may block the grant).
+   */
+  private membersOf(actionClass: ActionClass): Others {
+    let found = this.members.get(actionClass);
+    if (!found) {
+      const others = this.othersOf();
+      found = { newerDenies: [], newerBoundary: [], olderAllows: [], olderDenies: [], olderBoundary: [] };
+      const lists = [
+        found.newerDenies,
+        found.newerBoundary,
+        found.olderAllows,
+        found.olderDenies,
+        found.olderBoundary,
+      ];
+      const ends = this.listEnds();
+      let list = 0;
+      for (const j of actionClass.included()) {
+        while (j >= (ends[list] as number)) list += 1;
+        (lists[list] as CompiledStatement[]).push(others[j] as CompiledStatement);
+      }
+      this.members.set(actionClass, found);
+    }
+    return found;
+  }
+
+  /** Where each list of `othersOf` ends in it. */
+  private listEnds(): number[] {
+    const lengths = [
+      this.newer.denies.length,
+      this.newer.boundaryAllows.length,
+      this.older.allows.length,
+      this.older.denies.length,
+      this.older.boundaryAllows.length,
+    ];
+    let end = 0;
+    return lengths.map((length) => (end += length));
   }
 
   /**
-   * `mayInclude` rules out statements that do not include the grant's action; when `exact`, it also
-   * rules the others in (an action class's membership), so their Action lists are not asked again.
+   * `members` holds the statements that may include the grant's action; when `exact`, exactly those
+   * that do (an action class's membership), so their Action lists are not asked again.
    */
-  private decide(grant: GrantShape, mayInclude: (s: CompiledStatement) => boolean, exact: boolean): Outcome {
+  private decide(grant: GrantShape, members: Others, exact: boolean): Outcome {
     const coverage = this.coverage;
-    if (this.newer.denies.some((d) => mayInclude(d) && coverage.blocks(d, grant, exact)))
-      return { status: 'blocked' };
+    if (members.newerDenies.some((d) => coverage.blocks(d, grant, exact))) return { status: 'blocked' };
     if (
       this.newer.bounded &&
-      !this.newer.boundaryAllows.some(
+      !members.newerBoundary.some(
         (b) =>
-          mayInclude(b) &&
           coverage.overlaps(b.actions, grant.action) &&
           coverage.resources.overlaps(b.resources, grant.resources),
       )
@@ -425,17 +479,15 @@ class GroupComparison {
     }
 
     const reasons: string[] = [];
-    const covered = this.coveredBy(this.older.allows.filter(mayInclude), grant, true, exact, reasons);
+    const covered = this.coveredBy(members.olderAllows, grant, true, exact, reasons);
     const bounded = this.older.bounded
-      ? this.coveredBy(this.older.boundaryAllows.filter(mayInclude), grant, false, exact, reasons)
+      ? this.coveredBy(members.olderBoundary, grant, false, exact, reasons)
       : 'yes';
     const why: string[] = [];
     if (covered !== 'no' && bounded === 'no') why.push(this.wording.boundary);
-    const lifted = this.older.denies.filter(
+    const lifted = members.olderDenies.filter(
       (d) =>
-        mayInclude(d) &&
-        coverage.mayBlock(d, grant) &&
-        !this.newer.denies.some((d2) => coverage.blocksOverlap(d2, d, grant)),
+        coverage.mayBlock(d, grant) && !this.newer.denies.some((d2) => coverage.blocksOverlap(d2, d, grant)),
     );
     for (const d of lifted) why.push(this.wording.lifted(d.label));
     const answer = allOf(covered, bounded);

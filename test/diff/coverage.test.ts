@@ -131,10 +131,17 @@ describe('future actions', () => {
       names.filter((n) => n.startsWith('s3:GetObject') && n !== 's3:GetObject'),
       ['s3:PutObject'],
     ]);
-    expect(classes.map((c) => [c.includedBy(0), c.includedBy(1)])).toEqual([
-      [true, true],
-      [false, true],
-      [false, false],
+    expect(classes.map((c) => c.included())).toEqual([[0, 1], [1], []]);
+  });
+
+  it('names which of more than 30 statements include a class (several words of bits)', () => {
+    const others = Array.from({ length: 70 }, (_, j) =>
+      specs.spec('in', j === 31 || j === 64 ? ['s3:GetObject'] : [`sqs:Action${j}`]),
+    );
+    const classes = specs.classify(['s3:GetObject', 's3:PutObject'], others);
+    expect(classes.map((c) => [c.names, c.included()])).toEqual([
+      [['s3:GetObject'], [31, 64]],
+      [['s3:PutObject'], []],
     ]);
   });
 });
