@@ -144,6 +144,11 @@ export class PatternIndex {
     return this.byService.keys();
   }
 
+  /** Whether some pattern may match a name of the service with this `serviceHash`. */
+  mayMatchService(service: number): boolean {
+    return this.anyService.length > 0 || this.byService.has(service);
+  }
+
   /** Whether some pattern matches `name`, a catalog name folded (or any ASCII name lower-cased). */
   matches(name: string): boolean {
     const service = serviceHash(name);
@@ -236,19 +241,28 @@ export function patternsNotIn(patterns: readonly string[], other: readonly strin
   return patterns.filter((pattern) => !set.has(pattern));
 }
 
-/** How far `alignedDifference` looks ahead to find its place again, and how many misses it allows. */
+/**
+ * How far `alignedDifference` looks ahead for its place after a miss, and after a run of misses
+ * (a block dropped from the other list); and how many patterns it may leave unplaced before it
+ * gives up: more than `MIN_UNALIGNED` and more than one in `UNALIGNED_SHARE`.
+ */
 const LOOKAHEAD = 8;
-const MAX_UNALIGNED = 32;
+const FAR_LOOKAHEAD = 512;
+const RUN_BEFORE_FAR = 4;
+const MIN_UNALIGNED = 32;
+const UNALIGNED_SHARE = 8;
 
 /**
  * `patterns` less what `other` holds at the same place in its order, walking both lists side by side
- * as a text diff would: consecutive revisions add or drop a few entries and keep the rest in order.
- * A pattern it cannot place is kept, which is safe (it is then compared like any other); undefined
- * when too many cannot be placed, for the caller to fall back on a set.
+ * as a text diff would: consecutive revisions add or drop entries and keep the rest in order (AWS's
+ * own policies grow by blocks of a hundred actions). A pattern it cannot place is kept, which is
+ * safe (it is then compared like any other); undefined when too many cannot be placed (the lists
+ * are in different orders), for the caller to fall back on a set.
  */
 function alignedDifference(patterns: readonly string[], other: readonly string[]): string[] | undefined {
   const out: string[] = [];
-  let unaligned = 0;
+  const allowed = Math.max(MIN_UNALIGNED, patterns.length / UNALIGNED_SHARE);
+  let run = 0;
   let i = 0;
   let j = 0;
   while (i < patterns.length) {
@@ -256,24 +270,28 @@ function alignedDifference(patterns: readonly string[], other: readonly string[]
     if (pattern === other[j]) {
       i += 1;
       j += 1;
+      run = 0;
       continue;
     }
+    // After a few misses in a row, the other list may have dropped a long block: look further.
+    const reach = run >= RUN_BEFORE_FAR ? FAR_LOOKAHEAD : LOOKAHEAD;
     let skip = 0;
-    for (let d = 1; d <= LOOKAHEAD && j + d < other.length; d += 1) {
+    for (let d = 1; d <= reach && j + d < other.length; d += 1) {
       if (other[j + d] === pattern) {
         skip = d;
         break;
       }
     }
+    i += 1;
     if (skip > 0) {
       j += skip + 1;
-      i += 1;
+      run = 0;
       continue;
     }
+    // Not found ahead: new in `patterns` (an inserted block leaves `j` where the lists meet again).
     out.push(pattern);
-    i += 1;
-    unaligned += 1;
-    if (unaligned > MAX_UNALIGNED) return undefined;
+    run += 1;
+    if (out.length > allowed) return undefined;
   }
   return out;
 }
@@ -438,6 +456,7 @@ export class ActionSpecs {
    */
   classifier(others: readonly ActionSpec[]): (names: readonly string[]) => ActionClass[] {
     let byService: ServiceBuckets | undefined;
+    let asked = 0;
     const classify = (names: readonly string[]): ActionClass[] => {
       const words = Math.max(1, Math.ceil(others.length / 30));
       const bits = new Int32Array(names.length * words);
@@ -450,8 +469,11 @@ export class ActionSpecs {
         bits[at] = (bits[at] ?? 0) & ~(1 << (j % 30));
       };
       if (names.length <= FEW_NAMES) {
-        byService ??= bucketsOf(others);
-        this.classifyFew(names, others, byService, set);
+        // Indexing every list by service pays once a comparison asks about more than a few names.
+        asked += names.length;
+        if (byService === undefined && asked <= UNINDEXED_NAMES)
+          this.classifyFew(names, others, undefined, set);
+        else this.classifyFew(names, others, (byService ??= bucketsOf(others)), set);
       } else this.classifyMany(names, others, set, clear);
       const classes = new Map<number | string, ActionClass>();
       names.forEach((name, i) => {
@@ -490,7 +512,7 @@ export class ActionSpecs {
   private classifyFew(
     names: readonly string[],
     others: readonly ActionSpec[],
-    buckets: ServiceBuckets,
+    buckets: ServiceBuckets | undefined,
     set: (i: number, j: number) => void,
   ): void {
     for (let i = 0; i < names.length; i += 1) {
@@ -501,6 +523,14 @@ export class ActionSpecs {
       if (service === undefined) {
         for (let j = 0; j < others.length; j += 1)
           if (this.includes(others[j] as ActionSpec, name)) set(i, j);
+        continue;
+      }
+      if (buckets === undefined) {
+        for (let j = 0; j < others.length; j += 1) {
+          const spec = others[j] as ActionSpec;
+          if (spec.mode === 'in' && !spec.index.mayMatchService(service)) continue;
+          if (this.includes(spec, name)) set(i, j);
+        }
         continue;
       }
       const same = buckets.byService.get(service);
@@ -668,6 +698,12 @@ const QUESTION = 63;
 
 /** `includes` questions a spec answers through its patterns before its catalog ids are worked out. */
 const BITS_AFTER = 16;
+
+/**
+ * Up to this many names asked of one classifier, each is asked of every spec (those without a
+ * pattern of its service answer from a map) rather than of specs indexed by service.
+ */
+const UNINDEXED_NAMES = 8;
 
 /** Up to this many names, `classify` asks each spec about each name instead of walking expansions. */
 const FEW_NAMES = 256;
