@@ -8,7 +8,7 @@
  * that only ever makes the diff report more (a head Allow already granted through another group's
  * policy in base shows up as added).
  */
-import type { PolicyDocument, PolicyKind, PolicyVersion, Principal, Statement } from '../policy/types.js';
+import type { PolicyKind, PolicyVersion, Principal, Statement } from '../policy/types.js';
 import type { ActionSpec, ActionSpecs } from './action-coverage.js';
 import type { ConditionSet } from './condition-implication.js';
 import type { PrincipalSpec } from './principal-coverage.js';
@@ -218,85 +218,38 @@ export function compilePolicySet(
       groups.set(key, group);
     }
     if (entry.kind === 'boundary') group.bounded = true;
-    const cores = compiledCores(entry, specs);
-    entry.policy.statements.forEach((statement, at) => {
-      const core = cores[at];
-      if (!core) return;
-      if (role === 'older' && speaksForNobody(statement, family)) return;
-      // Written out field by field in one order: every compiled statement has one shape.
+    const version = entry.policy.version;
+    // Every statement of an identity policy speaks for the principal it is attached to.
+    const self: PrincipalSpec | undefined =
+      family === 'identity' ? { mode: 'in', principals: [selfPrincipal(entry.principal)] } : undefined;
+    for (const statement of entry.policy.statements) {
+      const actions = specs.of(statement);
+      if (!actions) continue;
+      if (role === 'older' && speaksForNobody(statement, family)) continue;
+      const principals = self ?? principalSpec(statement, entry.kind, entry.principal);
+      const resources = resourceSpec(statement, entry.kind, entry.principal, version);
+      const context = intern(contextKey(family, principals, statement, version));
+      const resourcesId = internList(resources.mode, resources.patterns);
       const compiled: CompiledStatement = {
         kind: entry.kind,
         attachedTo: entry.principal,
-        principals: core.principals,
-        actions: core.actions,
-        resources: core.resources,
-        conditions: core.conditions,
+        principals,
+        actions,
+        resources,
+        conditions: { conditions: statement.conditions, version },
         statement,
         label: statementLabel(revision, statement, entry.source),
-        meaning: core.meaning,
-        context: core.context,
-        resourcesId: core.resourcesId,
+        meaning: `${context}/${actions.id}/${resourcesId}`,
+        context,
+        resourcesId,
       };
       if (entry.source !== undefined) compiled.source = entry.source;
       if (statement.effect === 'Deny') group.denies.push(compiled);
       else if (entry.kind === 'boundary') group.boundaryAllows.push(compiled);
       else group.allows.push(compiled);
-    });
+    }
   }
   return groups;
-}
-
-/** What a statement compiles to wherever it is listed: everything but its label and source. */
-type CompiledCore = Pick<
-  CompiledStatement,
-  'principals' | 'actions' | 'resources' | 'conditions' | 'meaning' | 'context' | 'resourcesId'
->;
-
-interface CompiledPolicy {
-  specs: ActionSpecs;
-  kind: PolicyKind;
-  attachedTo: string;
-  /** One per statement, in order; undefined for a statement that has neither Action nor NotAction. */
-  cores: (CompiledCore | undefined)[];
-}
-
-/**
- * The last compilation of each parsed policy. A revision is compiled as head in one diff and as base
- * in the next when a history is walked, and the same objects are what the resource, condition and
- * action caches key on, so what they worked out for a statement is found again. Kept per document
- * rather than per statement: a weak map's entries cost the garbage collector each, and a document
- * holds a dozen statements. Parsed policies are never changed once made.
- */
-const compiledPolicies = new WeakMap<PolicyDocument, CompiledPolicy>();
-
-function compiledCores(entry: PolicySetEntry, specs: ActionSpecs): (CompiledCore | undefined)[] {
-  const cached = compiledPolicies.get(entry.policy);
-  if (cached?.specs === specs && cached.kind === entry.kind && cached.attachedTo === entry.principal)
-    return cached.cores;
-  const family = familyOf(entry.kind);
-  const version = entry.policy.version;
-  // Every statement of an identity policy speaks for the principal it is attached to.
-  const self: PrincipalSpec | undefined =
-    family === 'identity' ? { mode: 'in', principals: [selfPrincipal(entry.principal)] } : undefined;
-  const cores = entry.policy.statements.map((statement): CompiledCore | undefined => {
-    const actions = specs.of(statement);
-    if (!actions) return undefined;
-    const principals = self ?? principalSpec(statement, entry.kind, entry.principal);
-    const resources = resourceSpec(statement, entry.kind, entry.principal, version);
-    const context = intern(contextKey(family, principals, statement, version));
-    const resourcesId = internList(resources.mode, resources.patterns);
-    return {
-      principals,
-      actions,
-      resources,
-      conditions: { conditions: statement.conditions, version },
-      meaning: `${context}/${actions.id}/${resourcesId}`,
-      context,
-      resourcesId,
-    };
-  });
-  compiledPolicies.set(entry.policy, { specs, kind: entry.kind, attachedTo: entry.principal, cores });
-  return cores;
 }
 
 /** A resource or trust statement without Principal, which AWS rejects (see `compilePolicySet`). */
