@@ -58,15 +58,30 @@ export class ActionSpec {
 
 let nextSpecId = 1;
 
-/** FNV-1a over the mode and each pattern with its length: a bucket, confirmed by comparing the lists. */
+/**
+ * FNV-1a over the mode and, of each pattern, its length and five of its characters (a quarter,
+ * half and three quarters in, and the last two): a bucket, each entry confirmed by comparing the
+ * lists. Hashing every character cost as much as the lookup it
+ * serves, since the history's 56,100 lists hold 20 million; the sample separates its 7,448
+ * distinct lists into 7,355 buckets.
+ */
 function hashPatterns(mode: 'in' | 'notIn', patterns: readonly string[]): number {
   let hash = mode === 'in' ? 0x811c9dc5 : 0x01000193;
   for (const pattern of patterns) {
-    hash = Math.imul(hash ^ pattern.length, 0x01000193);
-    for (let i = 0; i < pattern.length; i += 1) hash = Math.imul(hash ^ pattern.charCodeAt(i), 0x01000193);
+    const n = pattern.length;
+    hash = Math.imul(hash ^ n, 0x01000193);
+    if (n === 0) continue;
+    hash = Math.imul(hash ^ pattern.charCodeAt(n >> 2), 0x01000193);
+    hash = Math.imul(hash ^ pattern.charCodeAt(n >> 1), 0x01000193);
+    hash = Math.imul(hash ^ pattern.charCodeAt((3 * n) >> 2), 0x01000193);
+    hash = Math.imul(hash ^ pattern.charCodeAt(n > 1 ? n - 2 : 0), 0x01000193);
+    hash = Math.imul(hash ^ pattern.charCodeAt(n - 1), 0x01000193);
   }
   return hash >>> 0;
 }
+
+/** Specs kept per hash bucket: lists made to collide cost at most this many comparisons a lookup. */
+const MAX_BUCKET = 8;
 
 function samePatterns(a: readonly string[], b: readonly string[]): boolean {
   if (a === b) return true;
@@ -403,8 +418,8 @@ export class ActionSpecs {
     const cached = bucket?.find((spec) => spec.mode === mode && samePatterns(spec.patterns, patterns));
     if (cached) return cached;
     const spec = new ActionSpec(mode, Object.freeze([...patterns]));
-    if (bucket) bucket.push(spec);
-    else remember(this.specs, hash, [spec]);
+    if (!bucket) remember(this.specs, hash, [spec]);
+    else if (bucket.push(spec) > MAX_BUCKET) bucket.shift();
     return spec;
   }
 

@@ -146,6 +146,20 @@ describe('future actions', () => {
   });
 });
 
+describe('action specs', () => {
+  it('one object per list, never one for two lists, even when their hashes collide', () => {
+    // Same length and the same characters where the hash samples them: one bucket.
+    const lists = Array.from({ length: 20 }, (_, i) => [`${String.fromCharCode(97 + i)}b:GetObject`]);
+    const made = lists.map((list) => specs.spec('in', list));
+    expect(new Set(made).size).toBe(20);
+    made.forEach((spec, i) => expect(spec.patterns).toEqual(lists[i]));
+    // The latest lists are found again by content; older ones make a new object of the same list.
+    expect(specs.spec('in', [...(lists[19] as string[])])).toBe(made[19]);
+    expect(specs.spec('in', [...(lists[0] as string[])]).patterns).toEqual(lists[0]);
+    expect(specs.spec('notIn', [...(lists[19] as string[])])).not.toBe(made[19]);
+  });
+});
+
 describe('resource coverage', () => {
   const resources = new ResourceCoverage();
   const inList = (...patterns: string[]): ResourceSpec => ({ mode: 'in', patterns, version: '2012-10-17' });
