@@ -75,15 +75,19 @@ function diffAllPairs(policies: Record<string, ManagedPolicy>): Pass {
 }
 
 // BENCH_WARM=1: first a pass over the same history with every action name upper-cased (IAM folds
-// case, so the work is the same), then the measured pass. V8 has then compiled the diff's code, as
+// case, so the work is the same) and every ARN too (other resources, as many), then the measured
+// pass. V8 has then compiled the diff's code, as
 // in an App that has served a few pull requests, while every cache keyed by the text of a pattern
 // or list is still cold for the measured pass (the catalog's, keyed by the lower-cased pattern, are
 // warm, as in a running App). Memory is measured without it (two histories).
 let warmUp: Pass | undefined;
 if (process.env.BENCH_WARM === '1') {
-  const upperCased = JSON.parse(text, (_key, value: unknown) =>
-    typeof value === 'string' && /^[a-z0-9-]+:[A-Za-z0-9*?]+$/.test(value) ? value.toUpperCase() : value,
-  ) as Record<string, ManagedPolicy>;
+  const upperCased = JSON.parse(text, (_key, value: unknown) => {
+    if (typeof value !== 'string') return value;
+    if (/^[a-z0-9-]+:[A-Za-z0-9*?]+$/.test(value)) return value.toUpperCase();
+    // ARNs match case-sensitively: upper-cased after `arn:` they are other resources, as many.
+    return value.startsWith('arn:') ? `arn:${value.slice(4).toUpperCase()}` : value;
+  }) as Record<string, ManagedPolicy>;
   warmUp = diffAllPairs(upperCased);
 }
 const { pairs, newAccess, wallMs: diffMs, cpuMs: diffCpuMs, peakRss, invalid } = diffAllPairs(history);
@@ -103,7 +107,7 @@ console.log(
 );
 if (warmUp) {
   console.log(
-    `after a warm-up pass (${warmUp.wallMs.toFixed(0)} ms, action names upper-cased): the diff's code compiled, text-keyed caches cold`,
+    `after a warm-up pass (${warmUp.wallMs.toFixed(0)} ms, action names and ARNs upper-cased): the diff's code compiled, text-keyed caches cold`,
   );
 }
 if (invalid.length > 0) console.log(`versions the parser rejects:\n  ${invalid.join('\n  ')}`);
