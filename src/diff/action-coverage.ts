@@ -61,9 +61,8 @@ let nextSpecId = 1;
 /**
  * FNV-1a over the mode and, of each pattern, its length and five of its characters (a quarter,
  * half and three quarters in, and the last two): a bucket, each entry confirmed by comparing the
- * lists. Hashing every character cost as much as the lookup it
- * serves, since the history's 56,100 lists hold 20 million; the sample separates its 7,448
- * distinct lists into 7,355 buckets.
+ * lists. Hashing every character cost as much as the lookup it serves, since the history's 56,100
+ * lists hold 20 million; the sample separates its 7,448 distinct lists into 7,355 buckets.
  */
 function hashPatterns(mode: 'in' | 'notIn', patterns: readonly string[]): number {
   let hash = mode === 'in' ? 0x811c9dc5 : 0x01000193;

@@ -269,8 +269,8 @@ class GroupComparison {
    * or future-action pattern, one resource pattern) that is left out was covered before, by the base
    * Allow it matched; a name matched both by a kept and by a dropped pattern is kept and is covered
    * as before. Setting aside less (`patternsNotIn` may) only leaves more to compare. Only valid when
-   * no lifted base Deny may meet `h` and the boundary is the same (see `run`). A version that adds two actions
-   * to a list of 1,500 then compares two actions, not 1,500.
+   * no lifted base Deny may meet `h` and the boundary is the same (see `run`). A version that adds
+   * two actions to a list of 1,500 then compares two actions, not 1,500.
    */
   private notGrantedVerbatim(h: CompiledStatement): CompiledStatement | undefined {
     const sameScope: CompiledStatement[] = [];
