@@ -315,7 +315,10 @@ class GroupComparison {
     let granted = this.scopes.get(key);
     if (!granted) {
       granted = new Set();
-      for (const b of sameScope) for (const pattern of b.actions.patterns) granted.add(pattern);
+      for (const b of sameScope) {
+        const patterns = b.actions.patterns;
+        for (let at = 0; at < patterns.length; at += 1) granted.add(patterns[at] as string);
+      }
       this.scopes.set(key, granted);
     }
     return granted;
