@@ -319,7 +319,8 @@ class PolicyParser {
   private conditionValues(value: unknown, path: string): string[] | undefined {
     const list = Array.isArray(value) ? value : [value];
     const values: string[] = [];
-    for (const [i, item] of list.entries()) {
+    for (let i = 0; i < list.length; i++) {
+      const item: unknown = list[i];
       // AWS compares numbers and booleans by their text: {"Bool": {"aws:SecureTransport": true}} is "true".
       if (typeof item === 'string' || typeof item === 'number' || typeof item === 'boolean') {
         values.push(String(item));
