@@ -281,7 +281,8 @@ function alignedDifference(patterns: readonly string[], other: readonly string[]
   const allowed = Math.max(MIN_UNALIGNED, patterns.length / UNALIGNED_SHARE);
   let run = 0;
   let i = 0;
-  let j = 0;
+  // Where the lists meet: `patterns` may line up with a stretch inside `other` (see `patternsOfScope`).
+  let j = patterns.length > 0 ? Math.max(0, other.indexOf(patterns[0] as string)) : 0;
   while (i < patterns.length) {
     const pattern = patterns[i] as string;
     if (pattern === other[j]) {

@@ -285,10 +285,7 @@ class GroupComparison {
     let actions = h.actions.patterns;
     const [only] = sameScope;
     if (sameScope.length === 1 && only) actions = patternsNotIn(actions, only.actions.patterns);
-    else if (sameScope.length > 1) {
-      const granted = this.patternsOfScope(h, sameScope);
-      actions = actions.filter((p) => !granted.has(p));
-    }
+    else if (sameScope.length > 1) actions = patternsNotIn(actions, this.patternsOfScope(h, sameScope));
     const resources = h.resources.patterns.filter((p) => !droppedResources.has(p));
     if (actions.length === 0 || resources.length === 0) return undefined;
     return {
@@ -304,20 +301,23 @@ class GroupComparison {
     };
   }
 
-  private readonly scopes = new Map<string, Set<string>>();
+  private readonly scopes = new Map<string, string[]>();
 
   /**
-   * The action patterns of the base Allows over one context and resource list, as a set built once
-   * per comparison: a policy of a hundred `Resource: "*"` statements asks it for each changed one.
+   * The action patterns of the base Allows over one context and resource list, in their order, one
+   * list per comparison: a policy of a hundred `Resource: "*"` statements asks it for each changed
+   * one, and AWS's largest policies split one sorted list of 4,000 actions over a few statements
+   * whose boundaries move from version to version, so a head statement lines up with a stretch of
+   * the base statements written one after the other.
    */
-  private patternsOfScope(h: CompiledStatement, sameScope: readonly CompiledStatement[]): Set<string> {
+  private patternsOfScope(h: CompiledStatement, sameScope: readonly CompiledStatement[]): string[] {
     const key = `${h.context}/${h.resourcesId}`;
     let granted = this.scopes.get(key);
     if (!granted) {
-      granted = new Set();
+      granted = [];
       for (const b of sameScope) {
         const patterns = b.actions.patterns;
-        for (let at = 0; at < patterns.length; at += 1) granted.add(patterns[at] as string);
+        for (let at = 0; at < patterns.length; at += 1) granted.push(patterns[at] as string);
       }
       this.scopes.set(key, granted);
     }
