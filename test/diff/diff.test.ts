@@ -592,6 +592,16 @@ describe('statements unchanged between revisions', () => {
     expect(diff(base, head).added).toEqual([]);
   });
 
+  it('one list split over statements whose boundaries move adds only what is new', () => {
+    // AWS's largest managed policies split one sorted list of actions over a few statements.
+    const list = catalog.expand('s3:Get*').slice(0, 12);
+    const base = entries([allow(list.slice(0, 6), '*'), allow(list.slice(6), '*')]);
+    const head = entries([allow(list.slice(0, 8), '*'), allow([...list.slice(8), 'sqs:SendMessage'], '*')]);
+    const result = diff(base, head);
+    expect(result.added).toEqual([grant('sqs:SendMessage', '*')]);
+    expect(result.removed).toEqual([]);
+  });
+
   it('a new resource of an unchanged action list adds that resource only', () => {
     const actions = ['s3:GetObject', 's3:PutObject'];
     const result = diff(entries([allow(actions, BUCKET)]), entries([allow(actions, [BUCKET, OBJECTS])]));
