@@ -8,7 +8,7 @@
  * that only ever makes the diff report more (a head Allow already granted through another group's
  * policy in base shows up as added).
  */
-import type { PolicyKind, PolicyVersion, Principal, Statement } from '../policy/types.js';
+import type { Condition, PolicyKind, PolicyVersion, Principal, Statement } from '../policy/types.js';
 import type { ActionSpec, ActionSpecs } from './action-coverage.js';
 import type { ConditionSet } from './condition-implication.js';
 import type { PrincipalSpec } from './principal-coverage.js';
@@ -152,6 +152,115 @@ function intern(key: string): number {
   return id;
 }
 
+interface IdentityContext {
+  version: PolicyVersion | undefined;
+  conditions: readonly Condition[];
+  id: number;
+}
+
+const identityContexts = new Map<number, IdentityContext[]>();
+let identityContextCount = 0;
+
+/**
+ * `intern(contextKey(...))` for an identity statement with conditions, without building the key:
+ * the context is the version and the conditions as a multiset of (operator, key case-folded, set
+ * of values), found by a hash that ignores their order and confirmed by comparing them. Consecutive
+ * revisions repeat most conditions, so most lookups allocate nothing (the keys were a tenth of the
+ * diff's garbage over the managed-policy history).
+ */
+function identityContext(version: PolicyVersion | undefined, conditions: readonly Condition[]): number {
+  let hash = version === '2012-10-17' ? 1 : version === '2008-10-17' ? 2 : 3;
+  for (let i = 0; i < conditions.length; i += 1)
+    hash = (hash + conditionHash(conditions[i] as Condition)) | 0;
+  const bucket = identityContexts.get(hash);
+  const found = bucket?.find(
+    (entry) => entry.version === version && sameConditions(entry.conditions, conditions),
+  );
+  if (found) return found.id;
+  if (identityContextCount >= 50_000) {
+    identityContexts.clear();
+    identityContextCount = 0;
+  }
+  const entry: IdentityContext = { version, conditions, id: nextId++ };
+  identityContextCount += 1;
+  if (bucket && identityContexts.has(hash)) bucket.push(entry);
+  else identityContexts.set(hash, [entry]);
+  return entry.id;
+}
+
+/** Equal for conditions equal in `sameCondition`: values as a set (their least and greatest hash). */
+function conditionHash(condition: Condition): number {
+  let hash = 0x811c9dc5;
+  const { operator, key } = condition;
+  for (let i = 0; i < operator.length; i += 1) hash = Math.imul(hash ^ operator.charCodeAt(i), 0x01000193);
+  hash = Math.imul(hash ^ 0x3a, 0x01000193);
+  for (let i = 0; i < key.length; i += 1) hash = Math.imul(hash ^ foldAscii(key.charCodeAt(i)), 0x01000193);
+  let least = 0x7fffffff;
+  let greatest = -0x80000000;
+  for (let i = 0; i < condition.values.length; i += 1) {
+    const value = sampledHash(condition.values[i] as string);
+    if (value < least) least = value;
+    if (value > greatest) greatest = value;
+  }
+  hash = Math.imul(hash ^ least, 0x01000193);
+  return Math.imul(hash ^ greatest, 0x01000193);
+}
+
+/** Length and five characters (see `hashPatterns` in action-coverage.ts). */
+function sampledHash(text: string): number {
+  const n = text.length;
+  let hash = Math.imul(0x811c9dc5 ^ n, 0x01000193);
+  if (n === 0) return hash;
+  hash = Math.imul(hash ^ text.charCodeAt(n >> 2), 0x01000193);
+  hash = Math.imul(hash ^ text.charCodeAt(n >> 1), 0x01000193);
+  hash = Math.imul(hash ^ text.charCodeAt((3 * n) >> 2), 0x01000193);
+  hash = Math.imul(hash ^ text.charCodeAt(n > 1 ? n - 2 : 0), 0x01000193);
+  return Math.imul(hash ^ text.charCodeAt(n - 1), 0x01000193);
+}
+
+function foldAscii(code: number): number {
+  return code >= 65 && code <= 90 ? code + 32 : code;
+}
+
+/** The same multiset of conditions: each of `a` matched to its own equal one of `b`. */
+function sameConditions(a: readonly Condition[], b: readonly Condition[]): boolean {
+  if (a.length !== b.length) return false;
+  const used = new Set<number>();
+  for (let i = 0; i < a.length; i += 1) {
+    const x = a[i] as Condition;
+    // Usually the same place: revisions keep their conditions in order.
+    const j =
+      sameCondition(x, b[i] as Condition) && !used.has(i)
+        ? i
+        : b.findIndex((y, k) => !used.has(k) && sameCondition(x, y));
+    if (j < 0) return false;
+    used.add(j);
+  }
+  return true;
+}
+
+function sameCondition(x: Condition, y: Condition): boolean {
+  return x.operator === y.operator && sameKey(x.key, y.key) && sameValueSet(x.values, y.values);
+}
+
+/** Condition keys compare case-insensitively, as `toLowerCase` folds them. */
+function sameKey(a: string, b: string): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return a.toLowerCase() === b.toLowerCase();
+  for (let i = 0; i < a.length; i += 1) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x > 127 || y > 127) return a.toLowerCase() === b.toLowerCase();
+    if (foldAscii(x) !== foldAscii(y)) return false;
+  }
+  return true;
+}
+
+/** Order and repetition never change what a list of values stands for. */
+function sameValueSet(a: readonly string[], b: readonly string[]): boolean {
+  return a.every((value) => b.includes(value)) && b.every((value) => a.includes(value));
+}
+
 interface InternedList {
   mode: string;
   items: readonly string[];
@@ -233,7 +342,10 @@ export function compilePolicySet(
       if (role === 'older' && speaksForNobody(statement, family)) continue;
       const principals = self ?? principalSpec(statement, entry.kind, entry.principal);
       const resources = resourceSpec(statement, entry.kind, entry.principal, version);
-      const context = intern(contextKey(family, principals, statement, version));
+      const context =
+        family === 'identity' && statement.conditions.length > 0
+          ? identityContext(version, statement.conditions)
+          : intern(contextKey(family, principals, statement, version));
       const resourcesId = internList(resources.mode, resources.patterns);
       const compiled: CompiledStatement = {
         kind: entry.kind,

@@ -602,6 +602,35 @@ describe('statements unchanged between revisions', () => {
     expect(result.removed).toEqual([]);
   });
 
+  it('conditions reordered, keys re-cased and values repeated are the same statement', () => {
+    const base = entries([
+      allow(['s3:GetObject', 's3:PutObject'], OBJECTS, {
+        StringEquals: { 'aws:PrincipalTag/team': ['data', 'ops'], 'aws:RequestedRegion': 'eu-west-1' },
+        Bool: { 'aws:SecureTransport': 'true' },
+      }),
+    ]);
+    const head = entries([
+      allow(['s3:GetObject', 's3:PutObject'], OBJECTS, {
+        Bool: { 'AWS:SecureTransport': 'true' },
+        StringEquals: { 'aws:requestedregion': 'eu-west-1', 'aws:PrincipalTag/team': ['ops', 'data', 'ops'] },
+      }),
+    ]);
+    const result = diff(base, head);
+    expect(result.verdict).toBe('no-new-access');
+    expect(result.removed).toEqual([]);
+  });
+
+  it('a value added to a condition of an otherwise equal statement is compared, and reported', () => {
+    const tagged = (teams: string[]) =>
+      allow('s3:GetObject', OBJECTS, {
+        StringEquals: { 'aws:PrincipalTag/team': teams },
+        Bool: { 'aws:SecureTransport': 'true' },
+      });
+    const result = diff(entries([tagged(['data'])]), entries([tagged(['data', 'ops'])]));
+    expect(result.verdict).toBe('new-access');
+    expect(result.added.map((g) => g.action)).toEqual(['s3:GetObject']);
+  });
+
   it('a new resource of an unchanged action list adds that resource only', () => {
     const actions = ['s3:GetObject', 's3:PutObject'];
     const result = diff(entries([allow(actions, BUCKET)]), entries([allow(actions, [BUCKET, OBJECTS])]));
