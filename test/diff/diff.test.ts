@@ -631,6 +631,16 @@ describe('statements unchanged between revisions', () => {
     expect(result.added.map((g) => g.action)).toEqual(['s3:GetObject']);
   });
 
+  it('long value lists compare as sets too', () => {
+    const accounts = Array.from({ length: 200 }, (_, i) => String(100000000000 + i));
+    const pinned = (values: string[]) =>
+      allow('s3:GetObject', OBJECTS, { StringEquals: { 'aws:PrincipalAccount': values } });
+    const same = diff(entries([pinned(accounts)]), entries([pinned([...accounts].reverse())]));
+    expect(same.verdict).toBe('no-new-access');
+    const widened = diff(entries([pinned(accounts)]), entries([pinned([...accounts, '999999999999'])]));
+    expect(widened.added.map((g) => g.action)).toEqual(['s3:GetObject']);
+  });
+
   it('a new resource of an unchanged action list adds that resource only', () => {
     const actions = ['s3:GetObject', 's3:PutObject'];
     const result = diff(entries([allow(actions, BUCKET)]), entries([allow(actions, [BUCKET, OBJECTS])]));
