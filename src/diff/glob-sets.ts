@@ -31,16 +31,33 @@ const DEFAULT_MAX_STATES = 20_000;
 /** Up to this many position pairs, `tokensIntersect` marks them in a byte array (4 MB). */
 const MAX_MARKED_PAIRS = 1 << 22;
 
+const STAR_TOKEN: GlobToken = Object.freeze({ kind: 'star' });
+const ONE_TOKEN: GlobToken = Object.freeze({ kind: 'one' });
+const literalTokens = new Map<string, GlobToken>();
+
+/**
+ * One shared token per character: tokens are never changed, and a token per character of every new
+ * ARN was a visible share of the diff's garbage. Bounded, since the characters come from pull requests.
+ */
+function literalToken(char: string): GlobToken {
+  let token = literalTokens.get(char);
+  if (!token) {
+    token = Object.freeze({ kind: 'literal', char });
+    if (literalTokens.size < 4096) literalTokens.set(char, token);
+  }
+  return token;
+}
+
 /** Tokens of an IAM glob. One `?` is one code point, as in glob.ts. Runs of `*` collapse. */
 export function parseGlob(pattern: string): GlobToken[] {
   const tokens: GlobToken[] = [];
   for (const char of pattern) {
     if (char === '*') {
-      if (tokens[tokens.length - 1]?.kind !== 'star') tokens.push({ kind: 'star' });
+      if (tokens[tokens.length - 1]?.kind !== 'star') tokens.push(STAR_TOKEN);
     } else if (char === '?') {
-      tokens.push({ kind: 'one' });
+      tokens.push(ONE_TOKEN);
     } else {
-      tokens.push({ kind: 'literal', char });
+      tokens.push(literalToken(char));
     }
   }
   return tokens;
@@ -51,15 +68,21 @@ function foldAscii(char: string): string {
 }
 
 /** Literal characters folded once, and consecutive stars collapsed (token lists may be spliced). */
-function prepare(tokens: readonly GlobToken[], caseInsensitive: boolean): GlobToken[] {
+function prepare(tokens: readonly GlobToken[], caseInsensitive: boolean): readonly GlobToken[] {
+  // Mostly nothing to do (ARNs compare case-sensitively, and parseGlob collapses stars): no copy.
+  if (!caseInsensitive && !hasStarRun(tokens)) return tokens;
   const out: GlobToken[] = [];
   for (const token of tokens) {
     if (token.kind === 'star' && out[out.length - 1]?.kind === 'star') continue;
-    out.push(
-      token.kind === 'literal' && caseInsensitive ? { kind: 'literal', char: foldAscii(token.char) } : token,
-    );
+    out.push(token.kind === 'literal' && caseInsensitive ? literalToken(foldAscii(token.char)) : token);
   }
   return out;
+}
+
+function hasStarRun(tokens: readonly GlobToken[]): boolean {
+  for (let i = 1; i < tokens.length; i += 1)
+    if (tokens[i]?.kind === 'star' && tokens[i - 1]?.kind === 'star') return true;
+  return false;
 }
 
 /** An NFA over symbol indices; the last index stands for every character not written in either glob. */
