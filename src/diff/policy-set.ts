@@ -267,7 +267,9 @@ function sameValueSet(a: readonly string[], b: readonly string[]): boolean {
     const inB = new Set(b);
     return a.every((value) => inB.has(value)) && b.every((value) => inA.has(value));
   }
-  return a.every((value) => b.includes(value)) && b.every((value) => a.includes(value));
+  for (let i = 0; i < a.length; i += 1) if (!b.includes(a[i] as string)) return false;
+  for (let i = 0; i < b.length; i += 1) if (!a.includes(b[i] as string)) return false;
+  return true;
 }
 
 interface InternedList {

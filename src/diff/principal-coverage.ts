@@ -58,6 +58,16 @@ export function principalSpecCovers(
   inner: PrincipalSpec,
   accountCoversMembers = true,
 ): boolean {
+  // One principal each, as in every identity policy (its own): asked for every grant decided.
+  const [one] = inner.principals;
+  const [other] = outer.principals;
+  if (
+    inner.mode === 'in' &&
+    outer.mode === 'in' &&
+    inner.principals.length === 1 &&
+    outer.principals.length === 1
+  )
+    return principalCovers(other as Principal, one as Principal, accountCoversMembers);
   if (inner.mode === 'in') {
     return inner.principals.every((p) =>
       outer.mode === 'in'
@@ -76,6 +86,8 @@ export function principalSpecCovers(
 /** Whether the two specs may share a caller (`true` when unsure). */
 export function principalSpecsOverlap(a: PrincipalSpec, b: PrincipalSpec): boolean {
   if (a.mode === 'in' && b.mode === 'in') {
+    if (a.principals.length === 1 && b.principals.length === 1)
+      return principalsOverlap(a.principals[0] as Principal, b.principals[0] as Principal);
     return a.principals.some((p) => b.principals.some((q) => principalsOverlap(p, q)));
   }
   if (a.mode === 'notIn' && b.mode === 'notIn') return true;
