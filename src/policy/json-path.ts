@@ -2,10 +2,39 @@
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
+/**
+ * Paths already built, by parent and key: every revision of a policy has the same paths
+ * (`Statement[3].Condition.StringEquals["aws:ResourceTag/team"]`), and building them anew was a
+ * visible share of the garbage of diffing a history. Bounded, since keys come from pull requests.
+ */
+const childPaths = new Map<string, Map<string | number, string>>();
+let cachedPaths = 0;
+const MAX_CACHED_PATHS = 100_000;
+
 export function childPath(parent: string, key: string | number): string {
-  if (typeof key === 'number') return `${parent}[${key}]`;
-  if (IDENTIFIER.test(key)) return parent === '' ? key : `${parent}.${key}`;
-  return `${parent}[${JSON.stringify(key)}]`;
+  let children = childPaths.get(parent);
+  const cached = children?.get(key);
+  if (cached !== undefined) return cached;
+  const path =
+    typeof key === 'number'
+      ? `${parent}[${key}]`
+      : IDENTIFIER.test(key)
+        ? parent === ''
+          ? key
+          : `${parent}.${key}`
+        : `${parent}[${JSON.stringify(key)}]`;
+  if (cachedPaths >= MAX_CACHED_PATHS) {
+    childPaths.clear();
+    cachedPaths = 0;
+    children = undefined;
+  }
+  if (!children) {
+    children = new Map();
+    childPaths.set(parent, children);
+  }
+  children.set(key, path);
+  cachedPaths += 1;
+  return path;
 }
 
 /** `Statement[1].Effect: message`, or just the message for a problem with the whole document. */
