@@ -32,6 +32,7 @@ import { conditionAtoms, GrantSet } from './grants.js';
 import { groupSortedGrants } from './group-grants.js';
 import {
   compilePolicySetRoles,
+  labelOf,
   type CompiledStatement,
   type PolicySet,
   type StatementGroup,
@@ -492,7 +493,7 @@ class GroupComparison {
       (d) =>
         coverage.mayBlock(d, grant) && !this.newer.denies.some((d2) => coverage.blocksOverlap(d2, d, grant)),
     );
-    for (const d of lifted) why.push(this.wording.lifted(d.label));
+    for (const d of lifted) why.push(this.wording.lifted(labelOf(d)));
     const answer = allOf(covered, bounded);
     if (lifted.length === 0 && answer === 'yes') return { status: 'covered' };
     if (lifted.length > 0 || answer === 'no') return { status: 'added', why, lifted };
@@ -581,7 +582,7 @@ class GroupComparison {
     for (const d of this.older.denies) {
       if (this.newer.denies.some((d2) => this.coverage.denyCovers(d2, d))) continue;
       if (this.older.family === 'identity' && this.reportedLifts.has(d)) continue;
-      const why = [this.wording.liftedElsewhere(d.label)];
+      const why = [this.wording.liftedElsewhere(labelOf(d))];
       const actions =
         d.actions.mode === 'in'
           ? d.actions.patterns.map((p) => ({ action: p, notAction: undefined }))

@@ -26,8 +26,8 @@ export interface CompiledStatement {
   conditions: ConditionSet;
   statement: Statement;
   source?: string;
-  /** For messages: `Statement[1]` or `Statement[1] (sid Deny-Delete)`. */
-  label: string;
+  /** Which revision the statement is of; its label for messages is `labelOf`. */
+  revision: Revision;
   /**
    * Two statements with the same meaning grant (or deny) the same requests: `context`, the actions'
    * id and `resources` agree. Labels, sids and sources are left out, since they only word reasons.
@@ -316,6 +316,14 @@ export function statementLabel(revision: Revision, statement: Statement, source:
 export type Revision = 'base' | 'head';
 
 /**
+ * For messages: `head Statement[1] (Deny-Delete) of roles.json#AppPolicy`. Built when a message
+ * needs it: most statements compiled are never named, and a label each was a share of the garbage.
+ */
+export function labelOf(s: CompiledStatement): string {
+  return statementLabel(s.revision, s.statement, s.source);
+}
+
+/**
  * `role` says which side of a comparison the revision is on: a principal-less resource statement
  * (which AWS rejects) reads as `*` when it is the newer side's and is dropped when it is the older's,
  * so that either way it is reported rather than covering anything.
@@ -366,7 +374,7 @@ export function compilePolicySet(
         resources,
         conditions: { conditions: statement.conditions, version },
         statement,
-        label: statementLabel(revision, statement, entry.source),
+        revision,
         meaning: `${context}/${actions.id}/${resourcesId}`,
         context,
         resourcesId,

@@ -13,7 +13,7 @@ import {
   type FutureAction,
 } from './action-coverage.js';
 import { conditionsImply, type ConditionSet } from './condition-implication.js';
-import type { CompiledStatement } from './policy-set.js';
+import { labelOf, type CompiledStatement } from './policy-set.js';
 import { principalSpecCovers, principalSpecsOverlap, type PrincipalSpec } from './principal-coverage.js';
 import { ResourceCoverage, type ResourceSpec } from './resource-coverage.js';
 import type { Tri } from './types.js';
@@ -72,15 +72,18 @@ export class Coverage {
     const conditions = conditionsImply(grant.conditions, s.conditions);
     if (conditions === 'no') return { answer: 'no' };
     if (resource === 'unknown') {
-      return { answer: 'unknown', reason: `resource cannot be compared with ${s.label} (policy variables)` };
+      return {
+        answer: 'unknown',
+        reason: `resource cannot be compared with ${labelOf(s)} (policy variables)`,
+      };
     }
     if (conditions === 'unknown') {
-      return { answer: 'unknown', reason: `conditions cannot be compared with ${s.label}` };
+      return { answer: 'unknown', reason: `conditions cannot be compared with ${labelOf(s)}` };
     }
     if (delegated) {
       return {
         answer: 'unknown',
-        reason: `${s.label} names only the account, which leaves the grant to its identity policies (a principal named directly needs none within its own account)`,
+        reason: `${labelOf(s)} names only the account, which leaves the grant to its identity policies (a principal named directly needs none within its own account)`,
       };
     }
     return { answer: 'yes' };

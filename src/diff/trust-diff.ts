@@ -5,7 +5,7 @@
  */
 import { compareText } from '../util/compare-text.js';
 import { conditionsImply } from './condition-implication.js';
-import { compilePolicySet, type CompiledStatement, type StatementGroup } from './policy-set.js';
+import { compilePolicySet, labelOf, type CompiledStatement, type StatementGroup } from './policy-set.js';
 import type { Coverage, GrantShape } from './statement-coverage.js';
 import { principalSpecCovers, type PrincipalSpec } from './principal-coverage.js';
 import type { Condition, Principal } from '../policy/types.js';
@@ -125,7 +125,7 @@ function describe(
       spec.mode === 'in' && candidates.every((s) => !principalSpecCovers(s.principals, spec, false));
     const message = delegated
       ? `${lead} (base trusted only its account, whose principals also need their own permission to assume it)`
-      : `${lead} (${h.label} changed)`;
+      : `${lead} (${labelOf(h)} changed)`;
     return [{ ...common, change: delegated ? 'new-principal' : 'condition-changed', message }];
   }
   return failing.map((b): TrustChange => {
