@@ -228,16 +228,18 @@ function foldAscii(code: number): number {
 /** The same multiset of conditions: each of `a` matched to its own equal one of `b`. */
 function sameConditions(a: readonly Condition[], b: readonly Condition[]): boolean {
   if (a.length !== b.length) return false;
-  const used = new Set<number>();
+  // Which of `b` are matched, as bits: a statement has a handful of conditions (a set past 30).
+  let usedBits = 0;
+  const usedSet = b.length > 30 ? new Set<number>() : undefined;
+  const used = (j: number) => (usedSet ? usedSet.has(j) : (usedBits & (1 << j)) !== 0);
   for (let i = 0; i < a.length; i += 1) {
     const x = a[i] as Condition;
     // Usually the same place: revisions keep their conditions in order.
-    const j =
-      sameCondition(x, b[i] as Condition) && !used.has(i)
-        ? i
-        : b.findIndex((y, k) => !used.has(k) && sameCondition(x, y));
+    let j = !used(i) && sameCondition(x, b[i] as Condition) ? i : -1;
+    for (let k = 0; j < 0 && k < b.length; k += 1) if (!used(k) && sameCondition(x, b[k] as Condition)) j = k;
     if (j < 0) return false;
-    used.add(j);
+    if (usedSet) usedSet.add(j);
+    else usedBits |= 1 << j;
   }
   return true;
 }

@@ -631,6 +631,18 @@ describe('statements unchanged between revisions', () => {
     expect(result.added.map((g) => g.action)).toEqual(['s3:GetObject']);
   });
 
+  it('statements of more than 30 conditions compare as multisets too', () => {
+    const tags = (changed?: number) =>
+      Object.fromEntries(
+        Array.from({ length: 34 }, (_, i) => [`aws:ResourceTag/t${i}`, i === changed ? 'other' : `v${i}`]),
+      );
+    const tagged = (block: Record<string, string>) => allow('s3:GetObject', OBJECTS, { StringEquals: block });
+    const reordered = Object.fromEntries(Object.entries(tags()).reverse());
+    expect(diff(entries([tagged(tags())]), entries([tagged(reordered)])).verdict).toBe('no-new-access');
+    const changed = diff(entries([tagged(tags())]), entries([tagged(tags(33))]));
+    expect(changed.added.map((g) => g.action)).toEqual(['s3:GetObject']);
+  });
+
   it('long value lists compare as sets too', () => {
     const accounts = Array.from({ length: 200 }, (_, i) => String(100000000000 + i));
     const pinned = (values: string[]) =>
