@@ -632,9 +632,13 @@ describe('statements unchanged between revisions', () => {
   });
 
   it('statements of more than 30 conditions compare as multisets too', () => {
+    // The changed value differs in a character the context's hash does not sample: found by comparing.
     const tags = (changed?: number) =>
       Object.fromEntries(
-        Array.from({ length: 34 }, (_, i) => [`aws:ResourceTag/t${i}`, i === changed ? 'other' : `v${i}`]),
+        Array.from({ length: 34 }, (_, i) => [
+          `aws:ResourceTag/t${i}`,
+          i === changed ? 'vb00000000' : 'va00000000',
+        ]),
       );
     const tagged = (block: Record<string, string>) => allow('s3:GetObject', OBJECTS, { StringEquals: block });
     const reordered = Object.fromEntries(Object.entries(tags()).reverse());
