@@ -622,12 +622,12 @@ export class ActionSpecs {
 
   /**
    * The catalog ids a spec covers, one bit each (NotAction: every id its patterns miss), once the
-   * spec has been asked `BITS_AFTER` questions: a list asked about a few times costs less through
-   * its patterns.
+   * spec has been asked enough questions (`BITS_AFTER`): a list asked about a few times costs less
+   * through its patterns.
    */
   private bitsOf(spec: ActionSpec): Int32Array | undefined {
     if (spec.bits !== undefined) return spec.bits;
-    if ((spec.asked += 1) < BITS_AFTER) return undefined;
+    if ((spec.asked += 1) < Math.max(BITS_AFTER, spec.patterns.length >> 3)) return undefined;
     const count = this.catalog.actionCount();
     const bits = new Int32Array((count + 31) >>> 5);
     for (let at = 0; at < spec.patterns.length; at += 1) {
@@ -722,7 +722,11 @@ function foldAscii(code: number): number {
 const STAR = 42;
 const QUESTION = 63;
 
-/** `includes` questions a spec answers through its patterns before its catalog ids are worked out. */
+/**
+ * `includes` questions a spec answers through its patterns before its catalog ids are worked out:
+ * this many, or one for every 8 patterns of a longer list (ReadOnlyAccess's 1,500 patterns cost
+ * as much to turn into ids as some 200 questions asked through its index).
+ */
 const BITS_AFTER = 16;
 
 /**
