@@ -361,10 +361,13 @@ export interface ActionClass {
   included(): readonly number[];
 }
 
-/** The not-yet-known actions a pattern grants: `pattern`, or for NotAction everything but `notAction`. */
+/**
+ * The not-yet-known actions a pattern grants: `pattern`, or for a NotAction everything but the
+ * patterns of `except` (the NotAction's own spec, whose index the comparisons use).
+ */
 export interface FutureAction {
   pattern: string;
-  notAction?: readonly string[];
+  except?: ActionSpec;
 }
 
 export const FUTURE_ACTIONS_WHY = 'also actions AWS adds later';
@@ -740,7 +743,7 @@ const FEW_NAMES = 256;
 
 /** The future actions a spec grants: one per wildcard pattern, or one for a whole NotAction. */
 export function futureActions(spec: ActionSpec): FutureAction[] {
-  if (spec.mode === 'notIn') return [{ pattern: '*', notAction: spec.patterns }];
+  if (spec.mode === 'notIn') return [{ pattern: '*', except: spec }];
   const seen = new Set<string>();
   const futures: FutureAction[] = [];
   for (const pattern of spec.patterns) {
@@ -751,28 +754,13 @@ export function futureActions(spec: ActionSpec): FutureAction[] {
   return futures;
 }
 
-const listIndexes = new WeakMap<readonly string[], PatternIndex>();
-
-/**
- * The index of a NotAction's exceptions, once per list: a future action's `notAction` is its spec's
- * frozen pattern list, asked about again for every Deny it is compared with.
- */
-function indexOfList(patterns: readonly string[]): PatternIndex {
-  let index = listIndexes.get(patterns);
-  if (!index) {
-    index = new PatternIndex(patterns);
-    listIndexes.set(patterns, index);
-  }
-  return index;
-}
-
 /**
  * Whether every future action `inner` stands for is covered by `outer`. Sufficient conditions only
  * (one outer pattern must contain the inner one), so a `false` may be a union the check cannot see:
  * the caller then reports, which is the safe side.
  */
 export function coversFuture(outer: ActionSpec, inner: FutureAction): boolean {
-  if (inner.notAction === undefined) {
+  if (inner.except === undefined) {
     const pattern = inner.pattern.toLowerCase();
     const candidates = outer.index.candidates(pattern);
     if (outer.mode === 'in') return candidates.some((p) => globContains(p, pattern));
@@ -781,7 +769,7 @@ export function coversFuture(outer: ActionSpec, inner: FutureAction): boolean {
   // Everything but X is inside a pattern only when the pattern is universal, and inside
   // "everything but X'" when every pattern of X' lies inside X.
   if (outer.mode === 'in') return outer.index.folded.some((p) => globContains(p, '*'));
-  const excluded = indexOfList(inner.notAction);
+  const excluded = inner.except.index;
   return outer.index.folded.every(
     (x) => excluded.hasFolded(x) || excluded.candidates(x).some((y) => globContains(y, x)),
   );
@@ -798,13 +786,13 @@ export function overlapsFuture(
 ): boolean {
   if (spec.mode === 'notIn') {
     // Everything but X' meets the pattern unless one pattern of X' swallows it whole.
-    if (inner.notAction !== undefined) return true;
+    if (inner.except !== undefined) return true;
     const pattern = inner.pattern.toLowerCase();
     return !spec.index.candidates(pattern).some((x) => globContains(x, pattern));
   }
   const open = (patterns: readonly string[]) => patterns.filter((p) => hasWildcard(p) || !isKnown(p));
-  if (inner.notAction !== undefined) {
-    const excluded = indexOfList(inner.notAction);
+  if (inner.except !== undefined) {
+    const excluded = inner.except.index;
     return open(spec.index.folded).some((p) => !excluded.candidates(p).some((x) => globContains(x, p)));
   }
   const pattern = inner.pattern.toLowerCase();

@@ -375,7 +375,7 @@ class GroupComparison {
           this.record(
             h,
             [future.pattern],
-            future.notAction,
+            future.except?.patterns,
             principals,
             resources,
             outcome,
@@ -391,7 +391,15 @@ class GroupComparison {
     const outcome: Outcome = { status: 'possible', why: [NOT_COMPARED_WHY], lifted: [] };
     this.record(h, this.coverage.specs.names(h.actions), undefined, principals, resources, outcome);
     for (const future of futureActions(h.actions)) {
-      this.record(h, [future.pattern], future.notAction, principals, resources, outcome, FUTURE_ACTIONS_WHY);
+      this.record(
+        h,
+        [future.pattern],
+        future.except?.patterns,
+        principals,
+        resources,
+        outcome,
+        FUTURE_ACTIONS_WHY,
+      );
     }
   }
 
