@@ -9,6 +9,7 @@
  * policy in base shows up as added).
  */
 import type { Condition, PolicyKind, PolicyVersion, Principal, Statement } from '../policy/types.js';
+import { FNV_OFFSET, foldAscii, mix, sampledHash } from '../util/hash.js';
 import type { ActionSpec, ActionSpecs } from './action-coverage.js';
 import type { ConditionSet } from './condition-implication.js';
 import type { PrincipalSpec } from './principal-coverage.js';
@@ -151,14 +152,40 @@ function intern(key: string): number {
   return id;
 }
 
-interface IdentityContext {
-  version: PolicyVersion | undefined;
-  conditions: readonly Condition[];
-  id: number;
+/**
+ * Numbers for values of two parts found by a hash and confirmed by `same`, as `intern` gives them to
+ * texts: the same bound, the same numbers (never reused, so after a restart a value only looks new).
+ * The parts are passed apart so that a lookup that finds its value allocates nothing.
+ */
+class Interner<A, B> {
+  private readonly buckets = new Map<number, { a: A; b: B; id: number }[]>();
+  private count = 0;
+
+  constructor(private readonly same: (a1: A, b1: B, a2: A, b2: B) => boolean) {}
+
+  id(hash: number, a: A, b: B): number {
+    const bucket = this.buckets.get(hash);
+    for (let i = 0; bucket !== undefined && i < bucket.length; i += 1) {
+      const entry = bucket[i] as { a: A; b: B; id: number };
+      if (this.same(entry.a, entry.b, a, b)) return entry.id;
+    }
+    if (this.count >= 50_000) {
+      this.buckets.clear();
+      this.count = 0;
+    }
+    const entry = { a, b, id: nextId++ };
+    this.count += 1;
+    if (bucket && this.buckets.has(hash)) bucket.push(entry);
+    else this.buckets.set(hash, [entry]);
+    return entry.id;
+  }
 }
 
-const identityContexts = new Map<number, IdentityContext[]>();
-let identityContextCount = 0;
+/** Identity contexts: a version and the conditions (see `identityContext`). */
+const identityContexts = new Interner<PolicyVersion | undefined, readonly Condition[]>(
+  (version1, conditions1, version2, conditions2) =>
+    version1 === version2 && sameConditions(conditions1, conditions2),
+);
 
 /**
  * `intern(contextKey(...))` for an identity statement with conditions, without building the key:
@@ -171,20 +198,7 @@ function identityContext(version: PolicyVersion | undefined, conditions: readonl
   let hash = version === '2012-10-17' ? 1 : version === '2008-10-17' ? 2 : 3;
   for (let i = 0; i < conditions.length; i += 1)
     hash = (hash + conditionHash(conditions[i] as Condition)) | 0;
-  const bucket = identityContexts.get(hash);
-  const found = bucket?.find(
-    (entry) => entry.version === version && sameConditions(entry.conditions, conditions),
-  );
-  if (found) return found.id;
-  if (identityContextCount >= 50_000) {
-    identityContexts.clear();
-    identityContextCount = 0;
-  }
-  const entry: IdentityContext = { version, conditions, id: nextId++ };
-  identityContextCount += 1;
-  if (bucket && identityContexts.has(hash)) bucket.push(entry);
-  else identityContexts.set(hash, [entry]);
-  return entry.id;
+  return identityContexts.id(hash, version, conditions);
 }
 
 /**
@@ -193,11 +207,11 @@ function identityContext(version: PolicyVersion | undefined, conditions: readonl
  * different, which costs a comparison the shortcuts would have skipped.
  */
 function conditionHash(condition: Condition): number {
-  let hash = 0x811c9dc5;
   const { operator, key } = condition;
-  for (let i = 0; i < operator.length; i += 1) hash = Math.imul(hash ^ operator.charCodeAt(i), 0x01000193);
-  hash = Math.imul(hash ^ 0x3a, 0x01000193);
-  for (let i = 0; i < key.length; i += 1) hash = Math.imul(hash ^ foldAscii(key.charCodeAt(i)), 0x01000193);
+  let hash = FNV_OFFSET;
+  for (let i = 0; i < operator.length; i += 1) hash = mix(hash, operator.charCodeAt(i));
+  hash = mix(hash, COLON);
+  for (let i = 0; i < key.length; i += 1) hash = mix(hash, foldAscii(key.charCodeAt(i)));
   let least = 0x7fffffff;
   let greatest = -0x80000000;
   for (let i = 0; i < condition.values.length; i += 1) {
@@ -205,25 +219,10 @@ function conditionHash(condition: Condition): number {
     if (value < least) least = value;
     if (value > greatest) greatest = value;
   }
-  hash = Math.imul(hash ^ least, 0x01000193);
-  return Math.imul(hash ^ greatest, 0x01000193);
+  return mix(mix(hash, least), greatest);
 }
 
-/** Length and five characters (see `hashPatterns` in action-coverage.ts). */
-function sampledHash(text: string): number {
-  const n = text.length;
-  let hash = Math.imul(0x811c9dc5 ^ n, 0x01000193);
-  if (n === 0) return hash;
-  hash = Math.imul(hash ^ text.charCodeAt(n >> 2), 0x01000193);
-  hash = Math.imul(hash ^ text.charCodeAt(n >> 1), 0x01000193);
-  hash = Math.imul(hash ^ text.charCodeAt((3 * n) >> 2), 0x01000193);
-  hash = Math.imul(hash ^ text.charCodeAt(n > 1 ? n - 2 : 0), 0x01000193);
-  return Math.imul(hash ^ text.charCodeAt(n - 1), 0x01000193);
-}
-
-function foldAscii(code: number): number {
-  return code >= 65 && code <= 90 ? code + 32 : code;
-}
+const COLON = 0x3a;
 
 /** The same multiset of conditions: each of `a` matched to its own equal one of `b`. */
 function sameConditions(a: readonly Condition[], b: readonly Condition[]): boolean {
@@ -274,39 +273,20 @@ function sameValueSet(a: readonly string[], b: readonly string[]): boolean {
   return true;
 }
 
-interface InternedList {
-  mode: string;
-  items: readonly string[];
-  id: number;
-}
+/** Lists: a mode and the items, in order. */
+const internedLists = new Interner<string, readonly string[]>(
+  (mode1, items1, mode2, items2) =>
+    mode1 === mode2 && items1.length === items2.length && items1.every((item, i) => item === items2[i]),
+);
 
-const internedLists = new Map<number, InternedList[]>();
-let internedListCount = 0;
-
-/** The same for lists, found by a hash and confirmed item by item instead of joined into a key. */
+/** The same for lists, found by a hash of every character and confirmed item by item. */
 function internList(mode: string, items: readonly string[]): number {
-  let hash = mode === 'in' ? 0x811c9dc5 : 0x01000193;
+  let hash = mode === 'in' ? FNV_OFFSET : 1;
   for (const item of items) {
-    hash = Math.imul(hash ^ item.length, 0x01000193);
-    for (let i = 0; i < item.length; i += 1) hash = Math.imul(hash ^ item.charCodeAt(i), 0x01000193);
+    hash = mix(hash, item.length);
+    for (let i = 0; i < item.length; i += 1) hash = mix(hash, item.charCodeAt(i));
   }
-  const bucket = internedLists.get(hash);
-  const found = bucket?.find(
-    (entry) =>
-      entry.mode === mode &&
-      entry.items.length === items.length &&
-      entry.items.every((item, i) => item === items[i]),
-  );
-  if (found) return found.id;
-  if (internedListCount >= 50_000) {
-    internedLists.clear();
-    internedListCount = 0;
-  }
-  const entry = { mode, items, id: nextId++ };
-  internedListCount += 1;
-  if (bucket && internedLists.has(hash)) bucket.push(entry);
-  else internedLists.set(hash, [entry]);
-  return entry.id;
+  return internedLists.id(hash, mode, items);
 }
 
 /** `base Statement[1] (DenyDelete) of roles.json#AppPolicy`: which revision, which statement, where. */
