@@ -146,6 +146,9 @@ interface Others {
   olderBoundary: CompiledStatement[];
 }
 
+/** The order of the lists of `Others` in `othersOf`. */
+const OTHER_LISTS = ['newerDenies', 'newerBoundary', 'olderAllows', 'olderDenies', 'olderBoundary'] as const;
+
 /** The reasons a grant is listed, worded for the direction of the comparison. */
 interface Wording {
   lifted(label: string): string;
@@ -404,29 +407,34 @@ class GroupComparison {
   }
 
   private classifier: ((names: readonly string[]) => ActionClass[]) | undefined;
+  private whole: Others | undefined;
   private others: CompiledStatement[] | undefined;
-
-  /** The statements a head Allow's actions are classified by: every one but the newer side's Allows. */
-  private othersOf(): CompiledStatement[] {
-    this.others ??= [
-      ...this.newer.denies,
-      ...this.newer.boundaryAllows,
-      ...this.older.allows,
-      ...this.older.denies,
-      ...this.older.boundaryAllows,
-    ];
-    return this.others;
-  }
+  private ends: number[] | undefined;
 
   /** Each list of `othersOf`, whole: what a future action is compared with. */
   private everyOther(): Others {
-    return {
+    this.whole ??= {
       newerDenies: this.newer.denies,
       newerBoundary: this.newer.boundaryAllows,
       olderAllows: this.older.allows,
       olderDenies: this.older.denies,
       olderBoundary: this.older.boundaryAllows,
     };
+    return this.whole;
+  }
+
+  /**
+   * The statements a head Allow's actions are classified by: every one but the newer side's Allows,
+   * the lists of `everyOther` one after the other (`ends`: where each one ends).
+   */
+  private othersOf(): CompiledStatement[] {
+    if (!this.others) {
+      const whole = this.everyOther();
+      this.others = OTHER_LISTS.flatMap((list) => whole[list]);
+      let end = 0;
+      this.ends = OTHER_LISTS.map((list) => (end += whole[list].length));
+    }
+    return this.others;
   }
 
   private readonly members = new Map<ActionClass, Others>();
@@ -440,36 +448,16 @@ class GroupComparison {
     let found = this.members.get(actionClass);
     if (!found) {
       const others = this.othersOf();
+      const ends = this.ends as number[];
       found = { newerDenies: [], newerBoundary: [], olderAllows: [], olderDenies: [], olderBoundary: [] };
-      const lists = [
-        found.newerDenies,
-        found.newerBoundary,
-        found.olderAllows,
-        found.olderDenies,
-        found.olderBoundary,
-      ];
-      const ends = this.listEnds();
       let list = 0;
       for (const j of actionClass.included()) {
         while (j >= (ends[list] as number)) list += 1;
-        (lists[list] as CompiledStatement[]).push(others[j] as CompiledStatement);
+        found[OTHER_LISTS[list] as keyof Others].push(others[j] as CompiledStatement);
       }
       this.members.set(actionClass, found);
     }
     return found;
-  }
-
-  /** Where each list of `othersOf` ends in it. */
-  private listEnds(): number[] {
-    const lengths = [
-      this.newer.denies.length,
-      this.newer.boundaryAllows.length,
-      this.older.allows.length,
-      this.older.denies.length,
-      this.older.boundaryAllows.length,
-    ];
-    let end = 0;
-    return lengths.map((length) => (end += length));
   }
 
   /**
