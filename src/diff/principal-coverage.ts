@@ -59,15 +59,17 @@ export function principalSpecCovers(
   accountCoversMembers = true,
 ): boolean {
   // One principal each, as in every identity policy (its own): asked for every grant decided.
-  const [one] = inner.principals;
-  const [other] = outer.principals;
   if (
     inner.mode === 'in' &&
     outer.mode === 'in' &&
     inner.principals.length === 1 &&
     outer.principals.length === 1
   )
-    return principalCovers(other as Principal, one as Principal, accountCoversMembers);
+    return principalCovers(
+      outer.principals[0] as Principal,
+      inner.principals[0] as Principal,
+      accountCoversMembers,
+    );
   if (inner.mode === 'in') {
     return inner.principals.every((p) =>
       outer.mode === 'in'
