@@ -85,42 +85,39 @@ function samePatterns(a: readonly string[], b: readonly string[]): boolean {
  * Action patterns grouped by their literal service prefix: `s3:Get*` need only be compared with
  * `s3:…` patterns and those whose service part has a wildcard. AWS managed policies such as
  * ReadOnlyAccess hold 1,500 patterns, and every revision of them is indexed, so building an index
- * allocates nothing per pattern: a service is keyed by a hash of its letters (a collision only adds
- * candidates, each of which is still matched in full), and patterns are matched as written, folding
- * ASCII letters on the fly. A pattern written twice is listed twice, which changes no answer.
+ * reads each pattern's service part only and allocates nothing per pattern: a service is keyed by a
+ * hash of its letters (a collision only adds candidates, each of which is still matched in full),
+ * consecutive patterns of one service (lists are mostly sorted) share one lookup, and patterns are
+ * matched as written, folding ASCII letters on the fly. A pattern written twice is listed twice,
+ * which changes no answer.
  */
 export class PatternIndex {
   /** Positions of the patterns by `serviceHash` of their service part. */
   private readonly byService = new Map<number, number[]>();
-  /** Positions of the patterns whose service part has a wildcard (or that have no `:`). */
+  /**
+   * Positions of the patterns whose service part has a wildcard, or a character beyond ASCII (which
+   * may fold to other letters), or that have no `:`: they may match a name of any service.
+   */
   private readonly anyService: number[] = [];
-  /** Each pattern ready for `foldingGlobMatches`: as written when ASCII, else lower-cased. */
-  private readonly matchable: readonly string[];
   private foldedList: readonly string[] | undefined;
-  private asciiFlag = true;
+  private asciiFlag: boolean | undefined;
 
   constructor(private readonly written: readonly string[]) {
-    let matchable: string[] | undefined;
+    let lastService = -1;
+    let lastList: number[] = this.anyService;
     for (let at = 0; at < written.length; at += 1) {
-      const pattern = written[at] as string;
-      let facts = scanPattern(pattern);
-      if ((facts & NOT_ASCII) !== 0) {
-        // Folded as `toLowerCase` folds, as the catalog's expansion does.
-        this.asciiFlag = false;
-        matchable ??= written.slice();
-        const lower = pattern.toLowerCase();
-        matchable[at] = lower;
-        facts = scanPattern(lower);
-      }
-      if (facts < 0) this.anyService.push(at);
+      const service = servicePart(written[at] as string);
+      if (service < 0) this.anyService.push(at);
       else {
-        const service = facts >> 1;
-        const list = this.byService.get(service);
-        if (list) list.push(at);
-        else this.byService.set(service, [at]);
+        if (service !== lastService) {
+          lastService = service;
+          const list = this.byService.get(service);
+          if (list) lastList = list;
+          else this.byService.set(service, (lastList = []));
+        }
+        lastList.push(at);
       }
     }
-    this.matchable = matchable ?? written;
   }
 
   /** The patterns lower-cased, built on first use (most indexes are only asked `matches`). */
@@ -137,7 +134,7 @@ export class PatternIndex {
 
   /** Whether every pattern is ASCII, so that lower-casing it is exactly IAM's folding. */
   get ascii(): boolean {
-    return this.asciiFlag;
+    return (this.asciiFlag ??= this.written.every(isAscii));
   }
 
   /** Whether a pattern's service part has a wildcard (or it has none): it may match any service. */
@@ -155,17 +152,31 @@ export class PatternIndex {
     return this.anyService.length > 0 || this.byService.has(service);
   }
 
-  /** Whether some pattern matches `name`, a catalog name folded (or any ASCII name lower-cased). */
+  /**
+   * Whether some pattern matches `name`, an ASCII name (a catalog name, or any ASCII name): each
+   * pattern as `toLowerCase` folds it, as the catalog's expansion does.
+   */
   matches(name: string): boolean {
     const service = serviceHash(name);
-    if (service === undefined) return this.matchable.some((pattern) => foldingGlobMatches(pattern, name));
+    if (service === undefined) {
+      for (let at = 0; at < this.written.length; at += 1) if (this.matchesAt(at, name)) return true;
+      return false;
+    }
     const same = this.byService.get(service);
     return (same !== undefined && this.matchAny(same, name)) || this.matchAny(this.anyService, name);
   }
 
   private matchAny(positions: readonly number[], name: string): boolean {
-    for (const at of positions) if (foldingGlobMatches(this.matchable[at] as string, name)) return true;
+    for (let k = 0; k < positions.length; k += 1)
+      if (this.matchesAt(positions[k] as number, name)) return true;
     return false;
+  }
+
+  /** A pattern holding a character beyond ASCII is matched lower-cased, the others as written. */
+  private matchesAt(at: number, name: string): boolean {
+    const pattern = this.written[at] as string;
+    const answer = asciiGlobMatch(pattern, name);
+    return answer < 0 ? foldingGlobMatches(folded(pattern), name) : answer === 1;
   }
 
   /** The folded patterns that can meet or contain `pattern` (itself folded). */
@@ -182,36 +193,27 @@ export class PatternIndex {
 
 /**
  * FNV-1a over the ASCII-folded service part of an action pattern or name (`s3` of `S3:Get*`), or
- * undefined when that part has a wildcard or there is no `:`. Equal services, equal hashes.
+ * undefined when that part has a wildcard or a character beyond ASCII, or there is no `:`. Equal
+ * services, equal hashes.
  */
 export function serviceHash(pattern: string): number | undefined {
-  const facts = scanPattern(pattern);
-  return facts < 0 ? undefined : facts >> 1;
+  const service = servicePart(pattern);
+  return service < 0 ? undefined : service;
 }
 
-/** `scanPattern`'s bit for a pattern with a character beyond ASCII. */
-const NOT_ASCII = 1;
-
 /**
- * One pass over a pattern, as an index is built from thousands of them: the hash of its service
- * part (29 bits, so that the result stays a small integer V8 stores without allocating) shifted
- * left by one, or a negative number when the service part has a wildcard or there is no `:`; plus
- * `NOT_ASCII` when the pattern has a character beyond ASCII.
+ * `serviceHash` as a number, -1 for undefined: the hash is kept to 29 bits, so that it stays a small
+ * integer V8 stores without allocating. Only the service part is read.
  */
-function scanPattern(pattern: string): number {
+function servicePart(pattern: string): number {
   let hash = FNV_OFFSET;
-  let service = -1;
-  let seen = 0;
   for (let i = 0; i < pattern.length; i += 1) {
     const c = pattern.charCodeAt(i);
-    seen |= c;
-    if (service !== -1) continue;
-    if (c === COLON) service = hash & 0x1fffffff;
-    else if (c === STAR || c === QUESTION) service = -2;
-    else hash = mix(hash, foldAscii(c));
+    if (c === COLON) return hash & 0x1fffffff;
+    if (c === STAR || c === QUESTION || c > 127) return -1;
+    hash = mix(hash, foldAscii(c));
   }
-  const notAscii = seen > 127 ? NOT_ASCII : 0;
-  return service < 0 ? -2 - notAscii : (service << 1) | notAscii;
+  return -1;
 }
 
 const COLON = 58;
@@ -382,9 +384,19 @@ export class ActionSpecs {
   private readonly specs = new Map<number, ActionSpec[]>();
   /** Catalog names, canonical, with their catalog ids. */
   private readonly known: ReadonlyMap<string, number>;
+  /**
+   * Catalog names by id when ids follow the names' sorted order, as the catalog numbers them: then
+   * name lists are worked out as sorted integers (see `computeNames`). Undefined otherwise.
+   */
+  private readonly nameById: readonly string[] | undefined;
 
   constructor(readonly catalog: Catalog) {
-    this.known = new Map(catalog.allActions().map((name, id) => [name, id]));
+    const all = catalog.allActions();
+    this.known = new Map(all.map((name, id) => [name, id]));
+    let ordered = true;
+    for (let id = 1; id < all.length && ordered; id += 1)
+      ordered = (all[id - 1] as string) < (all[id] as string);
+    this.nameById = ordered ? all : undefined;
   }
 
   static for(catalog: Catalog): ActionSpecs {
@@ -429,7 +441,11 @@ export class ActionSpecs {
 
   private readonly namesOfSpec = new Map<ActionSpec, readonly string[]>();
 
+  /** The catalog ids of a list from `names` that holds catalog names only, position by position. */
+  private readonly idsOfNames = new WeakMap<readonly string[], Int32Array>();
+
   private computeNames(spec: ActionSpec): string[] {
+    if (this.nameById !== undefined) return this.computeNamesById(spec, this.nameById);
     if (spec.mode === 'notIn') return [...this.catalog.expandNotAction(spec.patterns)];
     // Expansions come sorted and mostly in runs; the default sort orders by code units, as
     // `compareText` does, and needs no set of 10,000 names to drop repeats.
@@ -450,6 +466,66 @@ export class ActionSpecs {
       names.push(pattern);
     }
     return unknown.size === 0 ? names : names.sort(compareText);
+  }
+
+  /**
+   * `computeNames` through catalog ids: the ids of every pattern (cached per pattern as written),
+   * sorted and without repeats, are the names in order, without comparing name strings; a NotAction's
+   * are the ids none of its patterns has. The ids are kept for `positionsOf`.
+   */
+  private computeNamesById(spec: ActionSpec, nameById: readonly string[]): string[] {
+    const patterns = spec.patterns;
+    let ids: Int32Array;
+    if (spec.mode === 'notIn') {
+      const excluded = new Uint8Array(nameById.length);
+      let kept = nameById.length;
+      for (let at = 0; at < patterns.length; at += 1) {
+        const matched = this.expandIds(patterns[at] as string);
+        for (let k = 0; k < matched.length; k += 1) {
+          const id = matched[k] as number;
+          if (excluded[id] === 0) kept -= 1;
+          excluded[id] = 1;
+        }
+      }
+      ids = new Int32Array(kept);
+      for (let id = 0, w = 0; id < excluded.length; id += 1) if (excluded[id] === 0) ids[w++] = id;
+    } else {
+      let total = 0;
+      for (let at = 0; at < patterns.length; at += 1) total += this.expandIds(patterns[at] as string).length;
+      const all = new Int32Array(total);
+      let w = 0;
+      let ascending = true;
+      for (let at = 0; at < patterns.length; at += 1) {
+        const matched = this.expandIds(patterns[at] as string);
+        if (matched.length > 0 && w > 0 && (matched[0] as number) <= (all[w - 1] as number))
+          ascending = false;
+        all.set(matched, w);
+        w += matched.length;
+      }
+      // AWS writes its lists sorted, so the expansions mostly come in order already.
+      if (!ascending) all.sort();
+      let unique = 0;
+      for (let k = 0; k < all.length; k += 1)
+        if (k === 0 || all[k] !== all[k - 1]) all[unique++] = all[k] as number;
+      ids = all.subarray(0, unique);
+    }
+    const names = new Array<string>(ids.length);
+    for (let k = 0; k < ids.length; k += 1) names[k] = nameById[ids[k] as number] as string;
+    if (spec.mode === 'in') {
+      // An explicit name the catalog does not know is granted as written (see `names`).
+      const unknown = new Set<string>();
+      for (let at = 0; at < patterns.length; at += 1) {
+        const pattern = patterns[at] as string;
+        if (hasWildcard(pattern) || this.expandIds(pattern).length > 0) continue;
+        const lower = pattern.toLowerCase();
+        if (unknown.has(lower)) continue;
+        unknown.add(lower);
+        names.push(pattern);
+      }
+      if (unknown.size > 0) return names.sort(compareText);
+    }
+    this.idsOfNames.set(names, ids);
+    return names;
   }
 
   /**
@@ -596,7 +672,9 @@ export class ActionSpecs {
     if (!found) {
       const positions = new Int32Array(this.catalog.actionCount()).fill(-1);
       const unknown: number[] = [];
-      for (let i = 0; i < names.length; i += 1) {
+      const ids = this.idsOfNames.get(names);
+      if (ids !== undefined) for (let i = 0; i < ids.length; i += 1) positions[ids[i] as number] = i;
+      for (let i = ids === undefined ? 0 : names.length; i < names.length; i += 1) {
         const id = this.known.get(names[i] as string);
         if (id === undefined) unknown.push(i);
         else positions[id] = i;
@@ -703,6 +781,43 @@ export function foldingGlobMatches(pattern: string, name: string): boolean {
   }
   while (pattern.charCodeAt(p) === STAR) p += 1;
   return p === pattern.length;
+}
+
+/**
+ * `foldingGlobMatches` for a pattern as written: 1 or 0, or -1 as soon as it reads a character of
+ * the pattern beyond ASCII, which may fold to other letters (`toLowerCase` turns the Kelvin sign into
+ * `k`): the caller then matches the pattern lower-cased. Up to that character the two patterns are
+ * the same, and the walk only moves past a character it has read, so a 1 or 0 is the answer for the
+ * lower-cased pattern too.
+ */
+function asciiGlobMatch(pattern: string, name: string): number {
+  if (pattern === name) return 1;
+  let p = 0;
+  let n = 0;
+  let star = -1;
+  let starN = 0;
+  while (n < name.length) {
+    const c = pattern.charCodeAt(p);
+    if (c > 127) return -1;
+    if (c === STAR) {
+      star = p;
+      starN = n;
+      p += 1;
+      continue;
+    }
+    if (p < pattern.length && (c === QUESTION || foldAscii(c) === foldAscii(name.charCodeAt(n)))) {
+      p += 1;
+      n += 1;
+      continue;
+    }
+    if (star < 0) return 0;
+    p = star + 1;
+    starN += 1;
+    n = starN;
+  }
+  while (pattern.charCodeAt(p) === STAR) p += 1;
+  if (p === pattern.length) return 1;
+  return pattern.charCodeAt(p) > 127 ? -1 : 0;
 }
 
 const STAR = 42;

@@ -130,6 +130,47 @@ describe('future actions', () => {
     expect(patternsNotIn(['S3:Action01'], base)).toEqual(['S3:Action01']);
   });
 
+  it("lists a statement's names sorted and once each, however its patterns are written and ordered", () => {
+    const catalog = loadCatalog();
+    const patterns = [
+      's3:PutObject',
+      'ec2:Describe?pcs',
+      's3:GetObject*',
+      'S3:GETOBJECT',
+      'NoSuch:Thing',
+      'nosuch:thing',
+    ];
+    const expanded = new Set(patterns.flatMap((pattern) => catalog.expand(pattern)));
+    const catalogNames = catalog.allActions().filter((name) => expanded.has(name));
+    // An explicit name the catalog lacks is listed once, as first written.
+    expect(specs.names(specs.spec('in', patterns))).toEqual([...catalogNames, 'NoSuch:Thing'].sort());
+    expect(specs.names(specs.spec('in', [...patterns].reverse()))).toEqual(
+      [...catalogNames, 'nosuch:thing'].sort(),
+    );
+    expect(specs.names(specs.spec('notIn', ['iam:*', 's3:*', 'S3:Get*']))).toEqual(
+      catalog.expandNotAction(['iam:*', 's3:*']),
+    );
+  });
+
+  it('matches a pattern holding a character beyond ASCII as the catalog folds it', () => {
+    // The Kelvin sign lower-cases to an ASCII `k`: the catalog expands these to kms:Decrypt and
+    // s3:GetBucketLocation, whether it sits in the service part or the action part.
+    const catalog = loadCatalog();
+    expect(catalog.expand('\u212Ams:Decrypt')).toEqual(['kms:Decrypt']);
+    expect(catalog.expand('s3:GetBuc\u212AetLocation')).toEqual(['s3:GetBucketLocation']);
+    const spec = specs.spec('in', ['\u212Ams:Decrypt', 's3:GetBuc\u212AetLocation', 'ec2:\u0130*']);
+    expect(specs.includes(spec, 'kms:Decrypt')).toBe(true);
+    expect(specs.includes(spec, 's3:GetBucketLocation')).toBe(true);
+    expect(specs.includes(spec, 'kms:Encrypt')).toBe(false);
+    // `İ` lower-cases to two characters, `i` and a combining dot, which no catalog name holds.
+    expect(specs.includes(spec, 'ec2:ImportImage')).toBe(false);
+    const classes = specs.classify(['kms:Decrypt', 'kms:Encrypt', 's3:GetBucketLocation'], [spec]);
+    expect(classes.map((c) => [c.names, c.included()])).toEqual([
+      [['kms:Decrypt', 's3:GetBucketLocation'], [0]],
+      [['kms:Encrypt'], []],
+    ]);
+  });
+
   it('classifies actions by the statements that include them', () => {
     const names = specs.names(specs.spec('in', ['s3:GetObject*', 's3:PutObject']));
     const classes = specs.classify(names, [
