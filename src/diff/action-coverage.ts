@@ -475,14 +475,21 @@ export class ActionSpecs {
    */
   private computeNamesById(spec: ActionSpec, nameById: readonly string[]): string[] {
     const patterns = spec.patterns;
+    const matched = new Array<Int32Array>(patterns.length);
+    let total = 0;
+    for (let at = 0; at < patterns.length; at += 1) {
+      const ids = this.expandIds(patterns[at] as string);
+      matched[at] = ids;
+      total += ids.length;
+    }
     let ids: Int32Array;
     if (spec.mode === 'notIn') {
       const excluded = new Uint8Array(nameById.length);
       let kept = nameById.length;
       for (let at = 0; at < patterns.length; at += 1) {
-        const matched = this.expandIds(patterns[at] as string);
-        for (let k = 0; k < matched.length; k += 1) {
-          const id = matched[k] as number;
+        const some = matched[at] as Int32Array;
+        for (let k = 0; k < some.length; k += 1) {
+          const id = some[k] as number;
           if (excluded[id] === 0) kept -= 1;
           excluded[id] = 1;
         }
@@ -490,17 +497,14 @@ export class ActionSpecs {
       ids = new Int32Array(kept);
       for (let id = 0, w = 0; id < excluded.length; id += 1) if (excluded[id] === 0) ids[w++] = id;
     } else {
-      let total = 0;
-      for (let at = 0; at < patterns.length; at += 1) total += this.expandIds(patterns[at] as string).length;
       const all = new Int32Array(total);
       let w = 0;
       let ascending = true;
       for (let at = 0; at < patterns.length; at += 1) {
-        const matched = this.expandIds(patterns[at] as string);
-        if (matched.length > 0 && w > 0 && (matched[0] as number) <= (all[w - 1] as number))
-          ascending = false;
-        all.set(matched, w);
-        w += matched.length;
+        const some = matched[at] as Int32Array;
+        if (some.length > 0 && w > 0 && (some[0] as number) <= (all[w - 1] as number)) ascending = false;
+        all.set(some, w);
+        w += some.length;
       }
       // AWS writes its lists sorted, so the expansions mostly come in order already.
       if (!ascending) all.sort();
@@ -516,7 +520,7 @@ export class ActionSpecs {
       const unknown = new Set<string>();
       for (let at = 0; at < patterns.length; at += 1) {
         const pattern = patterns[at] as string;
-        if (hasWildcard(pattern) || this.expandIds(pattern).length > 0) continue;
+        if ((matched[at] as Int32Array).length > 0 || hasWildcard(pattern)) continue;
         const lower = pattern.toLowerCase();
         if (unknown.has(lower)) continue;
         unknown.add(lower);
