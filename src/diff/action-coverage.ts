@@ -142,9 +142,11 @@ export class PatternIndex {
     return this.anyService.length > 0;
   }
 
+  private serviceList: readonly number[] | undefined;
+
   /** Hashes of the literal services of the other patterns (see `serviceHash`). */
-  services(): Iterable<number> {
-    return this.byService.keys();
+  services(): readonly number[] {
+    return (this.serviceList ??= [...this.byService.keys()]);
   }
 
   /** Whether some pattern may match a name of the service with this `serviceHash`. */
@@ -179,15 +181,20 @@ export class PatternIndex {
     return answer < 0 ? foldingGlobMatches(folded(pattern), name) : answer === 1;
   }
 
-  /** The folded patterns that can meet or contain `pattern` (itself folded). */
-  candidates(pattern: string): readonly string[] {
-    const service = serviceHash(pattern);
-    if (service === undefined) return this.folded;
+  /**
+   * Whether `test` holds for one of the folded patterns that can meet or contain `pattern` (itself
+   * folded): those of its service and those that may match any service. No list is built.
+   */
+  someCandidate(pattern: string, test: (candidate: string) => boolean): boolean {
     const folded = this.folded;
-    const out: string[] = [];
-    for (const at of this.byService.get(service) ?? []) out.push(folded[at] as string);
-    for (const at of this.anyService) out.push(folded[at] as string);
-    return out;
+    const service = serviceHash(pattern);
+    if (service === undefined) return folded.some(test);
+    const same = this.byService.get(service);
+    if (same !== undefined)
+      for (let k = 0; k < same.length; k += 1) if (test(folded[same[k] as number] as string)) return true;
+    const any = this.anyService;
+    for (let k = 0; k < any.length; k += 1) if (test(folded[any[k] as number] as string)) return true;
+    return false;
   }
 }
 
@@ -319,6 +326,66 @@ function setBits(row: Int32Array): number[] {
   return out;
 }
 
+/** One class per distinct word of `bits` (one word per name): who includes the names, as bits. */
+function classesOfWords(names: readonly string[], bits: Int32Array): ActionClass[] {
+  const classes = new Map<number, ActionClass>();
+  for (let i = 0; i < names.length; i += 1) {
+    const signature = bits[i] as number;
+    const found = classes.get(signature);
+    if (found) found.names.push(names[i] as string);
+    else classes.set(signature, actionClass(names[i] as string, bits.subarray(i, i + 1)));
+  }
+  return [...classes.values()];
+}
+
+/**
+ * One class per distinct row of `words` words: rows are found by a hash and confirmed word by word,
+ * so that a policy of a hundred statements builds no text per name to tell its rows apart.
+ */
+function classesOfRows(names: readonly string[], bits: Int32Array, words: number): ActionClass[] {
+  const byHash = new Map<number, { actionClass: ActionClass; row: Int32Array }[]>();
+  const classes: ActionClass[] = [];
+  for (let i = 0; i < names.length; i += 1) {
+    const start = i * words;
+    let hash = FNV_OFFSET;
+    for (let w = 0; w < words; w += 1) hash = mix(hash, bits[start + w] as number);
+    const bucket = byHash.get(hash);
+    let found: ActionClass | undefined;
+    for (let k = 0; bucket !== undefined && k < bucket.length && found === undefined; k += 1) {
+      const entry = bucket[k] as { actionClass: ActionClass; row: Int32Array };
+      let same = true;
+      for (let w = 0; w < words && same; w += 1) same = entry.row[w] === bits[start + w];
+      if (same) found = entry.actionClass;
+    }
+    if (found) {
+      found.names.push(names[i] as string);
+      continue;
+    }
+    const row = bits.subarray(start, start + words);
+    const made = actionClass(names[i] as string, row);
+    classes.push(made);
+    if (bucket) bucket.push({ actionClass: made, row });
+    else byHash.set(hash, [{ actionClass: made, row }]);
+  }
+  return classes;
+}
+
+function actionClass(name: string, row: Int32Array): ActionClass {
+  let included: number[] | undefined;
+  return { names: [name], included: () => (included ??= setBits(row)) };
+}
+
+/** Where the catalog names of a list are (see `ActionSpecs.positionsOf`). */
+interface NamePositions {
+  /** By catalog id, the name's position in the list, or -1. */
+  positions: Int32Array;
+  /** Positions of the names the catalog does not know. */
+  unknown: number[];
+  /** The least and greatest catalog id in the list (Infinity and -1 when it has none). */
+  least: number;
+  greatest: number;
+}
+
 /** Which specs may include a name of each service; `always`: those that may include any name. */
 interface ServiceBuckets {
   /** By `serviceHash`. */
@@ -329,17 +396,20 @@ interface ServiceBuckets {
 function bucketsOf(others: readonly ActionSpec[]): ServiceBuckets {
   const byService = new Map<number, number[]>();
   const always: number[] = [];
-  others.forEach((spec, j) => {
+  for (let j = 0; j < others.length; j += 1) {
+    const spec = others[j] as ActionSpec;
     if (spec.mode === 'notIn' || spec.index.hasAnyService) {
       always.push(j);
-      return;
+      continue;
     }
-    for (const service of spec.index.services()) {
+    const services = spec.index.services();
+    for (let k = 0; k < services.length; k += 1) {
+      const service = services[k] as number;
       const list = byService.get(service);
       if (list) list.push(j);
       else byService.set(service, [j]);
     }
-  });
+  }
   return { byService, always };
 }
 
@@ -567,21 +637,7 @@ export class ActionSpecs {
           this.classifyFew(names, others, undefined, set);
         else this.classifyFew(names, others, (byService ??= bucketsOf(others)), set);
       } else this.classifyMany(names, others, set, clear);
-      const classes = new Map<number | string, ActionClass>();
-      names.forEach((name, i) => {
-        const signature = words === 1 ? (bits[i] ?? 0) : bits.subarray(i * words, (i + 1) * words).join(',');
-        const found = classes.get(signature);
-        if (found) found.names.push(name);
-        else {
-          const row = bits.subarray(i * words, (i + 1) * words);
-          let included: number[] | undefined;
-          classes.set(signature, {
-            names: [name],
-            included: () => (included ??= setBits(row)),
-          });
-        }
-      });
-      return [...classes.values()];
+      return words === 1 ? classesOfWords(names, bits) : classesOfRows(names, bits, words);
     };
     // Statements with one action list share one names array (see `names`): a policy of many
     // statements over the same actions and different resources is classified once, not once per
@@ -643,11 +699,16 @@ export class ActionSpecs {
     set: (i: number, j: number) => void,
     clear: (i: number, j: number) => void,
   ): void {
-    const { positions, unknown } = this.positionsOf(names);
-    others.forEach((spec, j) => {
+    const { positions, unknown, least, greatest } = this.positionsOf(names);
+    for (let j = 0; j < others.length; j += 1) {
+      const spec = others[j] as ActionSpec;
       if (spec.mode === 'notIn') for (let i = 0; i < names.length; i += 1) set(i, j);
       for (let at = 0; at < spec.patterns.length; at += 1) {
         const ids = this.expandIds(spec.patterns[at] as string);
+        // Ids ascend, and a service's actions have neighbouring ids: an expansion wholly outside
+        // the names' ids (another service's) is skipped without a lookup per id.
+        if (ids.length === 0 || (ids[ids.length - 1] as number) < least || (ids[0] as number) > greatest)
+          continue;
         for (let k = 0; k < ids.length; k += 1) {
           const i = positions[ids[k] as number] as number;
           if (i < 0) continue;
@@ -655,35 +716,40 @@ export class ActionSpecs {
           else clear(i, j);
         }
       }
-      for (const i of unknown) {
+      for (let u = 0; u < unknown.length; u += 1) {
+        const i = unknown[u] as number;
         if (this.includes(spec, names[i] as string)) set(i, j);
         else clear(i, j);
       }
-    });
+    }
   }
 
-  private readonly namePositions = new WeakMap<
-    readonly string[],
-    { positions: Int32Array; unknown: number[] }
-  >();
+  private readonly namePositions = new WeakMap<readonly string[], NamePositions>();
 
   /**
    * Where each catalog id is in `names` (-1: not there), and the positions of the names the catalog
    * does not know; once per name list.
    */
-  private positionsOf(names: readonly string[]): { positions: Int32Array; unknown: number[] } {
+  private positionsOf(names: readonly string[]): NamePositions {
     let found = this.namePositions.get(names);
     if (!found) {
       const positions = new Int32Array(this.catalog.actionCount()).fill(-1);
       const unknown: number[] = [];
+      let least = Number.POSITIVE_INFINITY;
+      let greatest = -1;
+      const place = (id: number, i: number) => {
+        positions[id] = i;
+        if (id < least) least = id;
+        if (id > greatest) greatest = id;
+      };
       const ids = this.idsOfNames.get(names);
-      if (ids !== undefined) for (let i = 0; i < ids.length; i += 1) positions[ids[i] as number] = i;
+      if (ids !== undefined) for (let i = 0; i < ids.length; i += 1) place(ids[i] as number, i);
       for (let i = ids === undefined ? 0 : names.length; i < names.length; i += 1) {
         const id = this.known.get(names[i] as string);
         if (id === undefined) unknown.push(i);
-        else positions[id] = i;
+        else place(id, i);
       }
-      found = { positions, unknown };
+      found = { positions, unknown, least, greatest };
       this.namePositions.set(names, found);
     }
     return found;
@@ -864,16 +930,15 @@ export function futureActions(spec: ActionSpec): FutureAction[] {
 export function coversFuture(outer: ActionSpec, inner: FutureAction): boolean {
   if (inner.except === undefined) {
     const pattern = inner.pattern.toLowerCase();
-    const candidates = outer.index.candidates(pattern);
-    if (outer.mode === 'in') return candidates.some((p) => globContains(p, pattern));
-    return !candidates.some((p) => globsIntersect(p, pattern));
+    if (outer.mode === 'in') return outer.index.someCandidate(pattern, (p) => globContains(p, pattern));
+    return !outer.index.someCandidate(pattern, (p) => globsIntersect(p, pattern));
   }
   // Everything but X is inside a pattern only when the pattern is universal, and inside
   // "everything but X'" when every pattern of X' lies inside X.
   if (outer.mode === 'in') return outer.index.folded.some((p) => globContains(p, '*'));
   const excluded = inner.except.index;
   return outer.index.folded.every(
-    (x) => excluded.hasFolded(x) || excluded.candidates(x).some((y) => globContains(y, x)),
+    (x) => excluded.hasFolded(x) || excluded.someCandidate(x, (y) => globContains(y, x)),
   );
 }
 
@@ -890,15 +955,18 @@ export function overlapsFuture(
     // Everything but X' meets the pattern unless one pattern of X' swallows it whole.
     if (inner.except !== undefined) return true;
     const pattern = inner.pattern.toLowerCase();
-    return !spec.index.candidates(pattern).some((x) => globContains(x, pattern));
+    return !spec.index.someCandidate(pattern, (x) => globContains(x, pattern));
   }
   const open = (patterns: readonly string[]) => patterns.filter((p) => hasWildcard(p) || !isKnown(p));
   if (inner.except !== undefined) {
     const excluded = inner.except.index;
-    return open(spec.index.folded).some((p) => !excluded.candidates(p).some((x) => globContains(x, p)));
+    return open(spec.index.folded).some((p) => !excluded.someCandidate(p, (x) => globContains(x, p)));
   }
   const pattern = inner.pattern.toLowerCase();
-  return open(spec.index.candidates(pattern)).some((p) => globsIntersect(p, pattern));
+  return spec.index.someCandidate(
+    pattern,
+    (p) => (hasWildcard(p) || !isKnown(p)) && globsIntersect(p, pattern),
+  );
 }
 
 /**

@@ -261,7 +261,7 @@ class GroupComparison {
     if (d.actions.mode === 'notIn')
       return !coversSpec(this.coverage.specs, d.actions.asAction(this.coverage.specs), s.actions);
     const denied = d.actions.index;
-    return s.actions.index.folded.some((q) => denied.candidates(q).some((p) => globsIntersect(p, q)));
+    return s.actions.index.folded.some((q) => denied.someCandidate(q, (p) => globsIntersect(p, q)));
   }
 
   /**

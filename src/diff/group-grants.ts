@@ -57,12 +57,15 @@ function rows(grants: readonly Grant[], certainty: AddedGroup['certainty']): Add
   const byKey = new Map<string, { row: AddedGroup; why: Set<string> }>();
   let previous: Grant | undefined;
   let previousKey = '';
+  let previousEntry: { row: AddedGroup; why: Set<string> } | undefined;
   for (const grant of grants) {
     // Grants of one statement come in runs that share these fields by identity.
     const key = previous !== undefined && sameRow(previous, grant) ? previousKey : rowKey(grant);
+    // ...and their reasons, already added to the row when the previous grant's were the same.
+    const sameWhy = previousEntry !== undefined && key === previousKey && grant.why === previous?.why;
     previous = grant;
     previousKey = key;
-    let entry = byKey.get(key);
+    let entry = sameWhy ? previousEntry : byKey.get(key);
     if (!entry) {
       const row: AddedGroup = {
         certainty,
@@ -82,7 +85,8 @@ function rows(grants: readonly Grant[], certainty: AddedGroup['certainty']): Add
     entry.row.actions.push(
       grant.notAction ? `${grant.action} except ${grant.notAction.join(', ')}` : grant.action,
     );
-    for (const reason of grant.why?.split('; ') ?? []) entry.why.add(reason);
+    if (!sameWhy) for (const reason of grant.why?.split('; ') ?? []) entry.why.add(reason);
+    previousEntry = entry;
   }
   return [...byKey.values()].map(({ row, why }) => {
     row.actions = sortedUnique(row.actions);

@@ -185,6 +185,30 @@ describe('future actions', () => {
     expect(classes.map((c) => c.included())).toEqual([[0, 1], [1], []]);
   });
 
+  it('classifies a long list of names by walking the other lists, whatever services they name', () => {
+    const names = specs.names(specs.spec('in', ['ec2:*']));
+    expect(names.length).toBeGreaterThan(256);
+    const classes = specs.classify(names, [
+      specs.spec('in', ['s3:*', 'sqs:SendMessage']),
+      specs.spec('notIn', ['ec2:Describe*']),
+      specs.spec('in', ['ec2:DescribeInstances', 'ec2:RunInstances']),
+      // Its expansion starts in a service before ec2 and reaches into it.
+      specs.spec('in', ['*:RunInstances', '*:CreateTags']),
+    ]);
+    expect(loadCatalog().expand('*:CreateTags')[0]).toBe('discovery:CreateTags');
+    const describe = names.filter((n) => n.startsWith('ec2:Describe'));
+    const rest = names.filter(
+      (n) => !n.startsWith('ec2:Describe') && n !== 'ec2:RunInstances' && n !== 'ec2:CreateTags',
+    );
+    expect(classes.map((c) => [c.names, c.included()])).toEqual([
+      [rest, [1]],
+      [['ec2:CreateTags'], [1, 3]],
+      [describe.filter((n) => n !== 'ec2:DescribeInstances'), []],
+      [['ec2:DescribeInstances'], [2]],
+      [['ec2:RunInstances'], [1, 2, 3]],
+    ]);
+  });
+
   it('names which of more than 30 statements include a class (several words of bits)', () => {
     const others = Array.from({ length: 70 }, (_, j) =>
       specs.spec('in', j === 31 || j === 64 ? ['s3:GetObject'] : [`sqs:Action${j}`]),
