@@ -6,6 +6,9 @@ import { compareText } from '../util/compare-text.js';
 import { conditionsKey, grantKey } from './grants.js';
 import type { AddedGroup, Grant } from './types.js';
 
+/** Between a NotAction's future-action pattern and its exceptions in a row: `* except iam:*, sts:*`. */
+export const NOT_ACTION_EXCEPT = ' except ';
+
 function rowKey(grant: Grant): string {
   return JSON.stringify([
     grant.kind,
@@ -83,7 +86,7 @@ function rows(grants: readonly Grant[], certainty: AddedGroup['certainty']): Add
       byKey.set(key, entry);
     }
     entry.row.actions.push(
-      grant.notAction ? `${grant.action} except ${grant.notAction.join(', ')}` : grant.action,
+      grant.notAction ? `${grant.action}${NOT_ACTION_EXCEPT}${grant.notAction.join(', ')}` : grant.action,
     );
     if (!sameWhy) for (const reason of grant.why?.split('; ') ?? []) entry.why.add(reason);
     previousEntry = entry;

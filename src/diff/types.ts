@@ -93,7 +93,10 @@ export interface AddedGroup {
   resource: string;
   notResource?: string[];
   conditions: ConditionAtom[];
-  /** Sorted. Future-action patterns (`s3:Get*`) appear next to the concrete names. */
+  /**
+   * Sorted. Future-action patterns (`s3:Get*`) appear next to the concrete names; a NotAction's are
+   * written `* except iam:*, sts:*` (see `NOT_ACTION_EXCEPT`).
+   */
   actions: string[];
   /** Distinct reasons of the grants in the row, sorted. */
   why: string[];

@@ -3,6 +3,7 @@
  * the documented JSON shape. Shared by `iam-gate diff` and `iam-gate review`.
  */
 import type { AddedGroup, ConditionAtom, Grant, PolicyDiff, TrustChange, Witness } from '../diff/types.js';
+import { NOT_ACTION_EXCEPT } from '../diff/group-grants.js';
 import { hasWildcard, matchesAction } from '../policy/glob.js';
 import { codeSpan, escapeMarkdown } from './render-markdown.js';
 
@@ -88,26 +89,46 @@ export function conditionText(conditions: readonly ConditionAtom[]): string {
 }
 
 /**
- * A row's actions for a reader: a wildcard the row adds (`s3:*`, `s3:Get*`) stands for the actions
- * it covers today and any AWS adds later, so those are counted under it instead of listed: 180
- * names hide the one word that matters.
+ * A row's actions for a reader: a wildcard the row adds (`s3:*`, `s3:Get*`, or a NotAction's
+ * `* except iam:*, sts:*`) stands for the actions it covers today and any AWS adds later, so those
+ * are counted under it instead of listed: 180 names hide the one word that matters, and a NotAction
+ * row would list 20,000.
  */
 export function actionsText(actions: readonly string[]): string {
-  const patterns = actions.filter(hasWildcard);
-  if (patterns.length === 0) return actions.join(', ');
-  const covered = new Map<string, number>(patterns.map((pattern) => [pattern, 0]));
+  const wildcards = actions.map(wildcardEntry).filter((entry) => entry !== undefined);
+  if (wildcards.length === 0) return actions.join(', ');
   const rest: string[] = [];
   for (const action of actions) {
     if (hasWildcard(action)) continue;
-    const pattern = patterns.find((candidate) => matchesAction(candidate, action));
-    if (pattern === undefined) rest.push(action);
-    else covered.set(pattern, (covered.get(pattern) ?? 0) + 1);
+    const wildcard = wildcards.find((candidate) => candidate.covers(action));
+    if (wildcard === undefined) rest.push(action);
+    else wildcard.count += 1;
   }
-  const folded = patterns.map((pattern) => {
-    const count = covered.get(pattern) ?? 0;
-    return `${pattern} (${count} action${count === 1 ? '' : 's'} today, and any AWS adds later)`;
-  });
+  const folded = wildcards.map(
+    ({ text, count }) => `${text} (${count} action${count === 1 ? '' : 's'} today, and any AWS adds later)`,
+  );
   return [...folded, ...rest].join(', ');
+}
+
+/**
+ * A row's entry that is a wildcard, with which names it covers: a pattern, or `P except X, Y` as
+ * the diff writes the future actions of a NotAction (everything P matches that no exception does).
+ */
+function wildcardEntry(
+  action: string,
+): { text: string; covers: (name: string) => boolean; count: number } | undefined {
+  const at = action.indexOf(NOT_ACTION_EXCEPT);
+  if (at < 0) {
+    if (!hasWildcard(action)) return undefined;
+    return { text: action, covers: (name) => matchesAction(action, name), count: 0 };
+  }
+  const pattern = action.slice(0, at);
+  const exceptions = action.slice(at + NOT_ACTION_EXCEPT.length).split(', ');
+  return {
+    text: action,
+    covers: (name) => matchesAction(pattern, name) && !exceptions.some((x) => matchesAction(x, name)),
+    count: 0,
+  };
 }
 
 /** Where a row applies: its resource pattern, or for a NotResource row, everything but those. */

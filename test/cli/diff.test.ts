@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadCatalog } from '../../src/catalog/index.js';
 import { runCli } from '../../src/cli/run-cli.js';
 
 function capture() {
@@ -93,6 +94,23 @@ describe('iam-gate diff', () => {
         base: 'implicitDeny',
       },
     ]);
+  });
+
+  it('counts the actions a NotAction grants under it instead of listing twenty thousand names', async () => {
+    const dir = files({
+      'base.json': narrow,
+      'head.json': policy(
+        { Effect: 'Allow', NotAction: ['iam:*', 'sts:*'], Resource: '*' },
+        { Effect: 'Allow', Action: ['iam:ListRoles'], Resource: '*' },
+      ),
+    });
+    const { out } = await diff(join(dir, 'base.json'), join(dir, 'head.json'));
+    const all = loadCatalog().allActions();
+    const granted = all.filter((name) => !name.startsWith('iam:') && !name.startsWith('sts:'));
+    expect(out).toContain(
+      `  + * except iam:*, sts:* (${granted.length} actions today, and any AWS adds later), iam:ListRoles on *\n`,
+    );
+    expect(out.length).toBeLessThan(2000);
   });
 
   it('exits 1 with --fail-on-new-access only when access is added', async () => {
