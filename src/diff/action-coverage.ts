@@ -490,8 +490,10 @@ export class ActionSpecs {
     // Looked up by a hash rather than a joined key: ReadOnlyAccess's list alone is 40 KB of text.
     const hash = hashPatterns(mode, patterns);
     const bucket = this.specs.get(hash);
-    const cached = bucket?.find((spec) => spec.mode === mode && samePatterns(spec.patterns, patterns));
-    if (cached) return cached;
+    for (let k = 0; bucket !== undefined && k < bucket.length; k += 1) {
+      const cached = bucket[k] as ActionSpec;
+      if (cached.mode === mode && samePatterns(cached.patterns, patterns)) return cached;
+    }
     const spec = new ActionSpec(mode, Object.freeze(patterns.slice()));
     if (!bucket) remember(this.specs, hash, [spec]);
     else if (bucket.push(spec) > MAX_BUCKET) bucket.shift();
