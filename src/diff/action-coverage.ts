@@ -644,7 +644,7 @@ export class ActionSpecs {
     // Statements with one action list share one names array (see `names`): a policy of many
     // statements over the same actions and different resources is classified once, not once per
     // statement (which made such a diff quadratic in its statements).
-    const classified = new WeakMap<readonly string[], ActionClass[]>();
+    const classified = new Map<readonly string[], ActionClass[]>();
     return (names) => {
       let classes = classified.get(names);
       if (classes === undefined) {

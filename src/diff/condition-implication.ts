@@ -98,11 +98,24 @@ export function conditionsImply(given: ConditionSet | readonly ConditionSet[], r
 
 const implied = new WeakMap<ConditionSet, WeakMap<ConditionSet, Tri>>();
 
+/** Each set's atoms, worked out once: a statement's conditions are asked about again and again. */
+const atomsOfSet = new WeakMap<ConditionSet, Atom[]>();
+
+function atomsOf(set: ConditionSet): Atom[] {
+  let atoms = atomsOfSet.get(set);
+  if (!atoms) {
+    atoms = set.conditions.map((c) => atomOf(c, set.version));
+    atomsOfSet.set(set, atoms);
+  }
+  return atoms;
+}
+
 function implication(sets: readonly ConditionSet[], required: ConditionSet): Tri {
-  const givenAtoms = sets.flatMap((set) => set.conditions.map((c) => atomOf(c, set.version)));
+  const givenAtoms: Atom[] = [];
+  for (const set of sets) givenAtoms.push(...atomsOf(set));
   let result: Tri = 'yes';
-  for (const condition of required.conditions) {
-    const answer = atomImplied(givenAtoms, atomOf(condition, required.version));
+  for (const atom of atomsOf(required)) {
+    const answer = atomImplied(givenAtoms, atom);
     if (answer === 'no') return 'no';
     if (answer === 'unknown') result = 'unknown';
   }
