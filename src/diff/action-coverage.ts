@@ -269,8 +269,9 @@ const UNALIGNED_SHARE = 8;
  * `patterns` less what `other` holds at the same place in its order, walking both lists side by side
  * as a text diff would: consecutive revisions add or drop entries and keep the rest in order (AWS's
  * own policies grow by blocks of a hundred actions). A pattern it cannot place is kept, which is
- * safe (it is then compared like any other); undefined when too many cannot be placed (the lists
- * are in different orders), for the caller to fall back on a set.
+ * safe (it is then compared like any other), unless it lies in a stretch of `other` the walk jumped
+ * over (an entry moved within the list); undefined when too many cannot be placed (the lists are in
+ * different orders), for the caller to fall back on a set.
  */
 function alignedDifference(patterns: readonly string[], other: readonly string[]): string[] | undefined {
   const out: string[] = [];
@@ -279,6 +280,9 @@ function alignedDifference(patterns: readonly string[], other: readonly string[]
   let i = 0;
   // Where the lists meet: `patterns` may line up with a stretch inside `other` (see `patternsOfScope`).
   let j = patterns.length > 0 ? Math.max(0, other.indexOf(patterns[0] as string)) : 0;
+  // The stretches of `other` jumped over: an entry that moved lands there, and is then set aside too.
+  const jumped: number[] = [];
+  let jumpedCount = 0;
   while (i < patterns.length) {
     const pattern = patterns[i] as string;
     if (pattern === other[j]) {
@@ -298,6 +302,8 @@ function alignedDifference(patterns: readonly string[], other: readonly string[]
     }
     i += 1;
     if (skip > 0) {
+      jumped.push(j, j + skip);
+      jumpedCount += skip;
       j += skip + 1;
       run = 0;
       continue;
@@ -307,7 +313,24 @@ function alignedDifference(patterns: readonly string[], other: readonly string[]
     run += 1;
     if (out.length > allowed) return undefined;
   }
-  return out;
+  return out.length === 0 || jumpedCount === 0 || jumpedCount > MAX_JUMPED_CHECKED
+    ? out
+    : notJumpedOver(out, other, jumped);
+}
+
+/**
+ * Entries of `other` jumped over are checked against what is left out at most this many: an entry
+ * moved within a list (AWS re-sorts its long ones) is otherwise compared as new, with every entry
+ * it was moved past.
+ */
+const MAX_JUMPED_CHECKED = 4096;
+
+/** `out` less the patterns in the stretches `jumped` (start, end pairs) of `other`. */
+function notJumpedOver(out: string[], other: readonly string[], jumped: readonly number[]): string[] {
+  const passed = new Set<string>();
+  for (let r = 0; r < jumped.length; r += 2)
+    for (let k = jumped[r] as number; k < (jumped[r + 1] as number); k += 1) passed.add(other[k] as string);
+  return out.filter((pattern) => !passed.has(pattern));
 }
 
 function isAscii(text: string): boolean {

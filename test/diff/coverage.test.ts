@@ -130,6 +130,22 @@ describe('future actions', () => {
     expect(patternsNotIn(['S3:Action01'], base)).toEqual(['S3:Action01']);
   });
 
+  it('leaves out entries moved within the list, and those they were moved past', () => {
+    const base = Array.from({ length: 60 }, (_, i) => `s3:Action${String(i).padStart(2, '0')}`);
+    // Action15 moved five places up; Action30 moved down past Action31 to Action39.
+    const head = [
+      ...base.slice(0, 10),
+      's3:Action15',
+      ...base.slice(10, 15),
+      ...base.slice(16, 30),
+      ...base.slice(31, 40),
+      's3:Action30',
+      's3:New',
+      ...base.slice(40),
+    ];
+    expect(patternsNotIn(head, base)).toEqual(['s3:New']);
+  });
+
   it("lists a statement's names sorted and once each, however its patterns are written and ordered", () => {
     const catalog = loadCatalog();
     const patterns = [
