@@ -24,12 +24,18 @@ export interface GlobSetOptions {
   caseInsensitive?: boolean;
   /** Product states to explore before giving up on containment (which then answers false). */
   maxStates?: number;
+  /** Pairs of positions `tokensIntersect` marks in a bit array before it keeps them in a set. */
+  maxMarkedPairs?: number;
 }
 
 const DEFAULT_MAX_STATES = 20_000;
 
-/** Up to this many position pairs, `tokensIntersect` marks them in a byte array (4 MB). */
-const MAX_MARKED_PAIRS = 1 << 22;
+/**
+ * Up to this many position pairs, `tokensIntersect` marks them in a bit array (32 MB at most; two
+ * 2,200-character globs take 0.9 MB), past it in a set: only two globs of some 16,000 characters
+ * each, longer than most policies AWS accepts, get that far.
+ */
+const MAX_MARKED_PAIRS = 1 << 28;
 
 const STAR_TOKEN: GlobToken = Object.freeze({ kind: 'star' });
 const ONE_TOKEN: GlobToken = Object.freeze({ kind: 'one' });
@@ -348,14 +354,17 @@ export function tokensIntersect(
   if (witnesses(b).some((word) => matchesWord(a, word))) return true;
   const width = b.length + 1;
   const size = (a.length + 1) * width;
-  const marks = size <= MAX_MARKED_PAIRS ? new Uint8Array(size) : undefined;
+  const marks =
+    size <= (options?.maxMarkedPairs ?? MAX_MARKED_PAIRS) ? new Uint32Array((size + 31) >>> 5) : undefined;
   const marked = marks === undefined ? new Set<number>() : undefined;
   const stack: number[] = [];
   const push = (i: number, j: number) => {
     const at = i * width + j;
     if (marks !== undefined) {
-      if (marks[at] === 1) return;
-      marks[at] = 1;
+      const bit = 1 << (at & 31);
+      const word = marks[at >>> 5] as number;
+      if ((word & bit) !== 0) return;
+      marks[at >>> 5] = word | bit;
     } else if (marked !== undefined) {
       if (marked.has(at)) return;
       marked.add(at);

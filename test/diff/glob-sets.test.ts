@@ -168,16 +168,26 @@ describe('tokensIntersect on long patterns', () => {
     expect(tokensIntersect(parseGlob(`*${long}x`), parseGlob(`${long}*`))).toBe(true);
   });
 
-  it('walks more than 4 million pairs of positions through a set, with the same answers', () => {
-    // Ends agree and neither glob's plain strings match the other: only the walk decides.
-    const k = 1100;
-    const a = `a${'*b'.repeat(k)}*`;
-    expect(tokensIntersect(parseGlob(a), parseGlob(`${'*c'.repeat(k)}*`))).toBe(true);
-    expect(tokensIntersect(parseGlob(a), parseGlob(`${'*c'.repeat(k)}*d`))).toBe(true);
-    expect(
-      tokensIntersect(parseGlob(`a${'?'.repeat(40)}`), parseGlob(`${'*c'.repeat(20)}*${'c'.repeat(22)}`)),
-    ).toBe(false);
-  });
+  it.each([
+    ['a bit per pair', undefined, 2200],
+    ['a set, past its bound', 1000, 600],
+  ])(
+    'walks millions of pairs of positions, marked in %s, with the same answers',
+    (_how, maxMarkedPairs, n) => {
+      const options = { maxMarkedPairs };
+      // Ends agree and neither glob's plain strings match the other: only the walk decides.
+      const a = `a${'*b'.repeat(n / 2)}*`;
+      expect(tokensIntersect(parseGlob(a), parseGlob(`${'*c'.repeat(n / 2)}*`), options)).toBe(true);
+      expect(tokensIntersect(parseGlob(a), parseGlob(`${'*c'.repeat(n / 2)}*d`), options)).toBe(true);
+      const exactly = (length: number) => parseGlob(`a${'?'.repeat(length)}`);
+      const atLeast = (length: number) =>
+        parseGlob(`${'*c'.repeat(length / 2)}*${'c'.repeat(length / 2 + 2)}`);
+      expect(tokensIntersect(exactly(40), atLeast(40), options)).toBe(false);
+      // Every pair of positions (7 million for 2,200 characters) is visited before the answer is known.
+      expect(tokensIntersect(exactly(n), atLeast(n), options)).toBe(false);
+      expect(tokensIntersect(exactly(n + 3), atLeast(n), options)).toBe(true);
+    },
+  );
 });
 
 describe('against brute force', () => {
