@@ -612,8 +612,8 @@ class GroupComparison {
 const statementAtoms = new WeakMap<ConditionSet, ConditionAtom[]>();
 
 /** The meanings of a list of statements, as a set. */
-function meanings(statements: readonly CompiledStatement[]): Set<string> {
-  const set = new Set<string>();
+function meanings(statements: readonly CompiledStatement[]): Set<number> {
+  const set = new Set<number>();
   for (let k = 0; k < statements.length; k += 1) set.add((statements[k] as CompiledStatement).meaning);
   return set;
 }

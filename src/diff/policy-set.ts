@@ -33,7 +33,7 @@ export interface CompiledStatement {
    * Two statements with the same meaning grant (or deny) the same requests: `context`, the actions'
    * id and `resources` agree. Labels, sids and sources are left out, since they only word reasons.
    */
-  meaning: string;
+  meaning: number;
   /**
    * The policy version, principals and conditions, as a number: what is left once actions and
    * resources are set aside. Equal numbers, equal contexts (see `intern`).
@@ -279,14 +279,64 @@ const internedLists = new Interner<string, readonly string[]>(
     mode1 === mode2 && items1.length === items2.length && items1.every((item, i) => item === items2[i]),
 );
 
+/**
+ * Lists of one item (most statements name one resource), by mode and item: the item's own string
+ * hash, which the engine computes natively and keeps, answers without a loop over its characters.
+ */
+const singleItemLists = { in: new Map<string, number>(), notIn: new Map<string, number>() };
+
 /** The same for lists, found by a hash of every character and confirmed item by item. */
-function internList(mode: string, items: readonly string[]): number {
+function internList(mode: 'in' | 'notIn', items: readonly string[]): number {
+  if (items.length === 1) {
+    const single = singleItemLists[mode];
+    const item = items[0] as string;
+    let id = single.get(item);
+    if (id === undefined) {
+      if (single.size >= 50_000) single.clear();
+      id = nextId++;
+      single.set(item, id);
+    }
+    return id;
+  }
   let hash = mode === 'in' ? FNV_OFFSET : 1;
   for (const item of items) {
     hash = mix(hash, item.length);
     for (let i = 0; i < item.length; i += 1) hash = mix(hash, item.charCodeAt(i));
   }
   return internedLists.id(hash, mode, items);
+}
+
+/** Meanings by context, then actions' id, then resources' id (see `meaningOf`). */
+const meanings = new Map<number, Map<number, Map<number, number>>>();
+let meaningCount = 0;
+
+/**
+ * A number per (context, actions, resources): statements with equal numbers have the same meaning.
+ * Looked up by the three numbers rather than a text built of them per statement compiled. Starts
+ * over past a bound, as `intern` does (numbers are never reused).
+ */
+function meaningOf(context: number, actions: number, resources: number): number {
+  let byActions = meanings.get(context);
+  if (!byActions) {
+    if (meaningCount >= 50_000) {
+      meanings.clear();
+      meaningCount = 0;
+    }
+    byActions = new Map();
+    meanings.set(context, byActions);
+  }
+  let byResources = byActions.get(actions);
+  if (!byResources) {
+    byResources = new Map();
+    byActions.set(actions, byResources);
+  }
+  let meaning = byResources.get(resources);
+  if (meaning === undefined) {
+    meaning = nextId++;
+    byResources.set(resources, meaning);
+    meaningCount += 1;
+  }
+  return meaning;
 }
 
 /** `base Statement[1] (DenyDelete) of roles.json#AppPolicy`: which revision, which statement, where. */
@@ -357,7 +407,7 @@ export function compilePolicySet(
         conditions: { conditions: statement.conditions, version },
         statement,
         revision,
-        meaning: `${context}/${actions.id}/${resourcesId}`,
+        meaning: meaningOf(context, actions.id, resourcesId),
         context,
         resourcesId,
       };

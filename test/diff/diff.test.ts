@@ -195,6 +195,14 @@ const cases: Case[] = [
     removed: [],
   },
   {
+    // The same text as Resource and as NotResource: two lists, never one statement's twin.
+    name: 'Resource turned into NotResource',
+    base: [allow('s3:GetObject', 'arn:aws:s3:::secret/*')],
+    head: [{ Effect: 'Allow', Action: 's3:GetObject', NotResource: 'arn:aws:s3:::secret/*' }],
+    added: [grant('s3:GetObject', '*', { notResource: ['arn:aws:s3:::secret/*'] })],
+    removed: [grant('s3:GetObject', 'arn:aws:s3:::secret/*')],
+  },
+  {
     name: 'NotResource that excludes less',
     base: [
       {
