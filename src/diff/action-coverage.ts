@@ -6,7 +6,7 @@
  * the catalog does not have. Future actions compare by glob containment, case-insensitively.
  */
 import { compareText } from '../util/compare-text.js';
-import { FNV_OFFSET, foldAscii, mix, sampledHash } from '../util/hash.js';
+import { FNV_OFFSET, foldAscii, mapKey, mix, sampledHash } from '../util/hash.js';
 import type { Catalog } from '../catalog/index.js';
 import { hasWildcard, matchesAction } from '../policy/glob.js';
 import type { Statement } from '../policy/types.js';
@@ -68,7 +68,7 @@ function hashPatterns(mode: 'in' | 'notIn', patterns: readonly string[]): number
   // Indexed loops in this file's per-pattern paths: they run many times before V8 optimizes them,
   // and until then `for...of` allocates a result object per step (77 MB over the history).
   for (let at = 0; at < patterns.length; at += 1) hash = mix(hash, sampledHash(patterns[at] as string));
-  return hash >>> 0;
+  return mapKey(hash);
 }
 
 /** Specs kept per hash bucket: lists made to collide cost at most this many comparisons a lookup. */
@@ -372,6 +372,7 @@ function classesOfRows(names: readonly string[], bits: Int32Array, words: number
     const start = i * words;
     let hash = FNV_OFFSET;
     for (let w = 0; w < words; w += 1) hash = mix(hash, bits[start + w] as number);
+    hash = mapKey(hash);
     const bucket = byHash.get(hash);
     let found: ActionClass | undefined;
     for (let k = 0; bucket !== undefined && k < bucket.length && found === undefined; k += 1) {
@@ -528,16 +529,27 @@ export class ActionSpecs {
    * not know (a typo or an action newer than the catalog is still granted if AWS has it). Sorted.
    */
   names(spec: ActionSpec): readonly string[] {
-    return (
-      this.namesOfSpec.get(spec) ??
-      remember(this.namesOfSpec, spec, Object.freeze(this.computeNames(spec)), MAX_EXPANDED)
-    );
+    let names = this.namesOfSpec.get(spec);
+    if (names === undefined) {
+      if (this.namesOfSpec.size >= MAX_EXPANDED) {
+        // What is kept per name list goes with the lists.
+        this.namesOfSpec.clear();
+        this.idsOfNames.clear();
+        this.namePositions.clear();
+      }
+      names = Object.freeze(this.computeNames(spec));
+      this.namesOfSpec.set(spec, names);
+    }
+    return names;
   }
 
   private readonly namesOfSpec = new Map<ActionSpec, readonly string[]>();
 
-  /** The catalog ids of a list from `names` that holds catalog names only, position by position. */
-  private readonly idsOfNames = new WeakMap<readonly string[], Int32Array>();
+  /**
+   * The catalog ids of a list from `names` that holds catalog names only, position by position.
+   * Maps rather than weak maps, emptied with `namesOfSpec`: a weak map's entry cost more to add.
+   */
+  private readonly idsOfNames = new Map<readonly string[], Int32Array>();
 
   private computeNames(spec: ActionSpec): string[] {
     if (this.nameById !== undefined) return this.computeNamesById(spec, this.nameById);
@@ -606,7 +618,7 @@ export class ActionSpecs {
       let unique = 0;
       for (let k = 0; k < all.length; k += 1)
         if (k === 0 || all[k] !== all[k - 1]) all[unique++] = all[k] as number;
-      ids = all.subarray(0, unique);
+      ids = unique === all.length ? all : all.subarray(0, unique);
     }
     const names = new Array<string>(ids.length);
     for (let k = 0; k < ids.length; k += 1) names[k] = nameById[ids[k] as number] as string;
@@ -749,7 +761,7 @@ export class ActionSpecs {
     }
   }
 
-  private readonly namePositions = new WeakMap<readonly string[], NamePositions>();
+  private readonly namePositions = new Map<readonly string[], NamePositions>();
 
   /**
    * Where each catalog id is in `names` (-1: not there), and the positions of the names the catalog
@@ -775,6 +787,8 @@ export class ActionSpecs {
         else place(id, i);
       }
       found = { positions, unknown, least, greatest };
+      // Lists passed in by other callers are bounded the same way.
+      if (this.namePositions.size >= MAX_EXPANDED) this.namePositions.clear();
       this.namePositions.set(names, found);
     }
     return found;

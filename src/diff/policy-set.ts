@@ -9,7 +9,7 @@
  * policy in base shows up as added).
  */
 import type { Condition, PolicyKind, PolicyVersion, Principal, Statement } from '../policy/types.js';
-import { FNV_OFFSET, foldAscii, mix, sampledHash } from '../util/hash.js';
+import { FNV_OFFSET, foldAscii, mapKey, mix, sampledHash } from '../util/hash.js';
 import type { ActionSpec, ActionSpecs } from './action-coverage.js';
 import type { ConditionSet } from './condition-implication.js';
 import type { PrincipalSpec } from './principal-coverage.js';
@@ -163,7 +163,8 @@ class Interner<A, B> {
 
   constructor(private readonly same: (a1: A, b1: B, a2: A, b2: B) => boolean) {}
 
-  id(hash: number, a: A, b: B): number {
+  id(anyHash: number, a: A, b: B): number {
+    const hash = mapKey(anyHash);
     const bucket = this.buckets.get(hash);
     for (let i = 0; bucket !== undefined && i < bucket.length; i += 1) {
       const entry = bucket[i] as { a: A; b: B; id: number };
