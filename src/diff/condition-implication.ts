@@ -19,17 +19,26 @@ import { parseCidr } from '../simulate/conditions/cidr.js';
 import { parseDate } from '../simulate/conditions/date.js';
 import { parseNumber } from '../simulate/conditions/numeric.js';
 import { containment, parseGlob, tokensIntersect, type GlobToken } from './glob-sets.js';
-import { type Tri, everyTri, someTri } from './types.js';
+import { type ConditionAtom, type Tri, everyTri, someTri } from './types.js';
 
 /** Conditions of one statement with the version that decides whether `${...}` is a variable. */
 export interface ConditionSet {
   conditions: readonly Condition[];
   version: PolicyVersion | undefined;
+  /**
+   * Worked out once per set and kept on it (a statement's conditions are asked about for every
+   * action class and resource; a field costs a fraction of a weak map's entry): its atoms, and its
+   * answers as the given set, by required set.
+   */
+  atoms?: Atom[];
+  implied?: Map<ConditionSet, Tri>;
+  /** The conditions as the diff's grants carry them, kept by the diff (see `GroupComparison.atoms`). */
+  grantAtoms?: ConditionAtom[];
 }
 
 type Family = 'text' | 'arn' | 'ip' | 'bool' | 'exact' | 'ordering' | 'null';
 
-interface Atom {
+export interface Atom {
   condition: Condition;
   family: Family;
   negated: boolean;
@@ -83,11 +92,7 @@ export function conditionsImply(given: ConditionSet | readonly ConditionSet[], r
   if (Array.isArray(given)) return implication(given, required);
   // One statement's conditions against another's recur for every action class and resource entry.
   const single = given as ConditionSet;
-  let answers = implied.get(single);
-  if (!answers) {
-    answers = new WeakMap();
-    implied.set(single, answers);
-  }
+  const answers = (single.implied ??= new Map());
   let answer = answers.get(required);
   if (answer === undefined) {
     answer = implication([single], required);
@@ -96,18 +101,8 @@ export function conditionsImply(given: ConditionSet | readonly ConditionSet[], r
   return answer;
 }
 
-const implied = new WeakMap<ConditionSet, WeakMap<ConditionSet, Tri>>();
-
-/** Each set's atoms, worked out once: a statement's conditions are asked about again and again. */
-const atomsOfSet = new WeakMap<ConditionSet, Atom[]>();
-
 function atomsOf(set: ConditionSet): Atom[] {
-  let atoms = atomsOfSet.get(set);
-  if (!atoms) {
-    atoms = set.conditions.map((c) => atomOf(c, set.version));
-    atomsOfSet.set(set, atoms);
-  }
-  return atoms;
+  return (set.atoms ??= set.conditions.map((c) => atomOf(c, set.version)));
 }
 
 function implication(sets: readonly ConditionSet[], required: ConditionSet): Tri {

@@ -27,7 +27,6 @@ import {
   patternsNotIn,
   type ActionClass,
 } from './action-coverage.js';
-import type { ConditionSet } from './condition-implication.js';
 import { conditionAtoms, GrantSet } from './grants.js';
 import { groupSortedGrants } from './group-grants.js';
 import {
@@ -575,12 +574,7 @@ class GroupComparison {
 
   /** One array per statement: grants share it, which also lets `conditionsKey` cache by identity. */
   private atoms(s: CompiledStatement): ConditionAtom[] {
-    let atoms = statementAtoms.get(s.conditions);
-    if (!atoms) {
-      atoms = conditionAtoms(s.conditions.conditions);
-      statementAtoms.set(s.conditions, atoms);
-    }
-    return atoms;
+    return (s.conditions.grantAtoms ??= conditionAtoms(s.conditions.conditions));
   }
 
   /**
@@ -608,8 +602,6 @@ class GroupComparison {
     }
   }
 }
-
-const statementAtoms = new WeakMap<ConditionSet, ConditionAtom[]>();
 
 /** The meanings of a list of statements, as a set. */
 function meanings(statements: readonly CompiledStatement[]): Set<number> {

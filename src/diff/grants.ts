@@ -18,15 +18,25 @@ export function conditionAtoms(conditions: readonly Condition[]): ConditionAtom[
   );
 }
 
-const conditionKeys = new WeakMap<readonly ConditionAtom[], string>();
+/**
+ * Keys by conditions array: the grants of one statement share theirs. A map that starts over past a
+ * bound rather than a weak map, whose entries cost more to add; the last array asked is kept apart,
+ * since grants come in runs of one statement.
+ */
+const conditionKeys = new Map<readonly ConditionAtom[], string>();
+let lastAtoms: readonly ConditionAtom[] | undefined;
+let lastKey = '';
 
-/** Cached per array: the grants of one statement share their conditions array. */
 export function conditionsKey(atoms: readonly ConditionAtom[]): string {
+  if (atoms === lastAtoms) return lastKey;
   let key = conditionKeys.get(atoms);
   if (key === undefined) {
     key = JSON.stringify(atoms.map((a) => [a.operator, a.key.toLowerCase(), a.values]));
+    if (conditionKeys.size >= 10_000) conditionKeys.clear();
     conditionKeys.set(atoms, key);
   }
+  lastAtoms = atoms;
+  lastKey = key;
   return key;
 }
 
