@@ -486,10 +486,14 @@ export class ActionSpecs {
 
   constructor(readonly catalog: Catalog) {
     const all = catalog.allActions();
-    this.known = new Map(all.map((name, id) => [name, id]));
+    const known = new Map<string, number>();
     let ordered = true;
-    for (let id = 1; id < all.length && ordered; id += 1)
-      ordered = (all[id - 1] as string) < (all[id] as string);
+    for (let id = 0; id < all.length; id += 1) {
+      const name = all[id] as string;
+      known.set(name, id);
+      if (id > 0 && ordered) ordered = (all[id - 1] as string) < name;
+    }
+    this.known = known;
     this.nameById = ordered ? all : undefined;
   }
 
