@@ -869,31 +869,7 @@ export class ActionSpecs {
  * RegExp or lower-cased copy. For ASCII text, one `?` is one code unit.
  */
 export function foldingGlobMatches(pattern: string, name: string): boolean {
-  if (pattern === name) return true;
-  let p = 0;
-  let n = 0;
-  let star = -1;
-  let starN = 0;
-  while (n < name.length) {
-    const c = pattern.charCodeAt(p);
-    if (c === STAR) {
-      star = p;
-      starN = n;
-      p += 1;
-      continue;
-    }
-    if (p < pattern.length && (c === QUESTION || foldAscii(c) === foldAscii(name.charCodeAt(n)))) {
-      p += 1;
-      n += 1;
-      continue;
-    }
-    if (star < 0) return false;
-    p = star + 1;
-    starN += 1;
-    n = starN;
-  }
-  while (pattern.charCodeAt(p) === STAR) p += 1;
-  return p === pattern.length;
+  return globWalk(pattern, name, false) === 1;
 }
 
 /**
@@ -904,6 +880,11 @@ export function foldingGlobMatches(pattern: string, name: string): boolean {
  * lower-cased pattern too.
  */
 function asciiGlobMatch(pattern: string, name: string): number {
+  return globWalk(pattern, name, true);
+}
+
+/** The greedy walk of both: 1 or 0, or -1 on a character beyond ASCII when `wideStops`. */
+function globWalk(pattern: string, name: string, wideStops: boolean): number {
   if (pattern === name) return 1;
   let p = 0;
   let n = 0;
@@ -911,7 +892,7 @@ function asciiGlobMatch(pattern: string, name: string): number {
   let starN = 0;
   while (n < name.length) {
     const c = pattern.charCodeAt(p);
-    if (c > 127) return -1;
+    if (wideStops && c > 127) return -1;
     if (c === STAR) {
       star = p;
       starN = n;
@@ -930,7 +911,7 @@ function asciiGlobMatch(pattern: string, name: string): number {
   }
   while (pattern.charCodeAt(p) === STAR) p += 1;
   if (p === pattern.length) return 1;
-  return pattern.charCodeAt(p) > 127 ? -1 : 0;
+  return wideStops && pattern.charCodeAt(p) > 127 ? -1 : 0;
 }
 
 const STAR = 42;

@@ -143,11 +143,16 @@ let nextId = 1;
  * again after that gets a new number and two statements can only look different, never alike.
  */
 function intern(key: string): number {
-  let id = interned.get(key);
+  return numberIn(interned, key);
+}
+
+/** The number of `key` in `numbers`, given a new one when it has none (see `intern`). */
+function numberIn<K>(numbers: Map<K, number>, key: K): number {
+  let id = numbers.get(key);
   if (id === undefined) {
-    if (interned.size >= 50_000) interned.clear();
+    if (numbers.size >= 50_000) numbers.clear();
     id = nextId++;
-    interned.set(key, id);
+    numbers.set(key, id);
   }
   return id;
 }
@@ -288,17 +293,7 @@ const singleItemLists = { in: new Map<string, number>(), notIn: new Map<string, 
 
 /** The same for lists, found by a hash of every character and confirmed item by item. */
 function internList(mode: 'in' | 'notIn', items: readonly string[]): number {
-  if (items.length === 1) {
-    const single = singleItemLists[mode];
-    const item = items[0] as string;
-    let id = single.get(item);
-    if (id === undefined) {
-      if (single.size >= 50_000) single.clear();
-      id = nextId++;
-      single.set(item, id);
-    }
-    return id;
-  }
+  if (items.length === 1) return numberIn(singleItemLists[mode], items[0] as string);
   let hash = mode === 'in' ? FNV_OFFSET : 1;
   for (const item of items) {
     hash = mix(hash, item.length);
