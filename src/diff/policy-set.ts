@@ -312,12 +312,12 @@ let meaningCount = 0;
  * over past a bound, as `intern` does (numbers are never reused).
  */
 function meaningOf(context: number, actions: number, resources: number): number {
+  if (meaningCount >= 50_000) {
+    meanings.clear();
+    meaningCount = 0;
+  }
   let byActions = meanings.get(context);
   if (!byActions) {
-    if (meaningCount >= 50_000) {
-      meanings.clear();
-      meaningCount = 0;
-    }
     byActions = new Map();
     meanings.set(context, byActions);
   }
