@@ -171,13 +171,22 @@ class PolicyParser {
     this.kindRules(raw, path);
 
     if (this.errors.length > before || !effect) return undefined;
-    const statement: Statement = { effect, conditions, index, path };
-    if (sid !== undefined) statement.sid = sid;
-    if (action) statement[action.key === 'Action' ? 'action' : 'notAction'] = action.entries;
-    if (resource) statement[resource.key === 'Resource' ? 'resource' : 'notResource'] = resource.entries;
-    if (principal)
-      statement[principal.key === 'Principal' ? 'principal' : 'notPrincipal'] = principal.principals;
-    return statement;
+    // Every field present, absent ones undefined: statements of one shape whichever elements they
+    // have, so that the code reading them (the diff compiles every statement of every revision) sees
+    // one object layout instead of one per combination of Sid, NotAction, NotResource, Principal.
+    return {
+      sid,
+      effect,
+      principal: principal?.key === 'Principal' ? principal.principals : undefined,
+      notPrincipal: principal?.key === 'NotPrincipal' ? principal.principals : undefined,
+      action: action?.key === 'Action' ? action.entries : undefined,
+      notAction: action?.key === 'NotAction' ? action.entries : undefined,
+      resource: resource?.key === 'Resource' ? resource.entries : undefined,
+      notResource: resource?.key === 'NotResource' ? resource.entries : undefined,
+      conditions,
+      index,
+      path,
+    };
   }
 
   private effect(value: unknown, path: string): Statement['effect'] | undefined {
