@@ -551,6 +551,7 @@ class GroupComparison {
     resources: ResourceSpec,
     why: readonly string[],
   ): Grant {
+    // Every field present (see `withAction`), in the order JSON output has always had them.
     const grant: Grant = {
       effect: 'Allow',
       kind: s.kind,
@@ -559,6 +560,11 @@ class GroupComparison {
       action,
       resource: '*',
       conditions: this.atoms(s),
+      notPrincipal: undefined,
+      notAction: undefined,
+      notResource: undefined,
+      why: undefined,
+      source: undefined,
     };
     if (this.newer.family === 'identity') grant.principal = s.attachedTo;
     else if (principals.mode === 'in') grant.principal = principals.principals.map(principalText).join(', ');

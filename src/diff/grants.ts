@@ -76,18 +76,17 @@ function joinWhy(a: string | undefined, b: string | undefined): string | undefin
 function mergeInto(existing: Grant, grant: Grant): void {
   if (existing.why === grant.why) return;
   const why = joinWhy(existing.why, grant.why);
-  if (why === undefined) delete existing.why;
-  else existing.why = why;
+  existing.why = why;
 }
 
 /**
- * A copy of `template` for one action. Fields are copied by name, in the order `Grant` lists them
- * (the order the diff builds its templates in), rather than spread: templates come in many shapes
- * (each optional field present or not), and a spread over many shapes takes V8's slow path, which
- * was the larger part of recording the history's 90,000 grants.
+ * A copy of `template` for one action, field by field rather than spread. The diff's grants have
+ * every field, absent ones undefined (which JSON leaves out), so that they share one object shape:
+ * the code that records, sorts and groups 90,000 of them over the history then sees one layout, not
+ * one per combination of NotPrincipal, NotAction, NotResource, reasons and source.
  */
 function withAction(template: Grant, action: string): Grant {
-  const grant: Grant = {
+  return {
     effect: template.effect,
     kind: template.kind,
     attachedTo: template.attachedTo,
@@ -95,13 +94,12 @@ function withAction(template: Grant, action: string): Grant {
     action,
     resource: template.resource,
     conditions: template.conditions,
+    notPrincipal: template.notPrincipal,
+    notAction: template.notAction,
+    notResource: template.notResource,
+    why: template.why,
+    source: template.source,
   };
-  if (template.notPrincipal !== undefined) grant.notPrincipal = template.notPrincipal;
-  if (template.notAction !== undefined) grant.notAction = template.notAction;
-  if (template.notResource !== undefined) grant.notResource = template.notResource;
-  if (template.why !== undefined) grant.why = template.why;
-  if (template.source !== undefined) grant.source = template.source;
-  return grant;
 }
 
 /**

@@ -26,7 +26,8 @@ export interface ConditionAtom {
 
 /**
  * One (principal, action, resource, conditions) tuple. Grants compare and sort by every field but
- * `why` and `source`.
+ * `why` and `source`. The diff's grants carry every field, the optional ones `undefined` when they
+ * do not apply (JSON leaves those out), so that they share one object shape.
  */
 export interface Grant {
   effect: 'Allow' | 'Deny';
