@@ -34,6 +34,7 @@ import type {
   SimulationResult,
 } from '../simulate/index.js';
 import { globsIntersect } from './glob-sets.js';
+import { NOT_ACTION_EXCEPT } from './group-grants.js';
 import type { AddedGroup, ConditionAtom, PolicyDiff, PolicySetEntry, Witness } from './types.js';
 
 /** Rows asked about per call at most: each costs a few simulations of the principal's policies. */
@@ -138,13 +139,27 @@ export function witnessOf(
 function rowAlone(group: AddedGroup): SimulationPolicies | undefined {
   const condition: Record<string, Record<string, string[]>> = {};
   for (const atom of group.conditions) (condition[atom.operator] ??= {})[atom.key] = atom.values;
-  const statement: Record<string, unknown> = {
+  // A NotAction's future actions are written `* except X, Y` in a row: a NotAction statement of its
+  // own, next to one that lists the row's other actions.
+  const actions: string[] = [];
+  const notActions: string[][] = [];
+  for (const action of group.actions) {
+    const at = action.indexOf(NOT_ACTION_EXCEPT);
+    if (at < 0) actions.push(action);
+    else if (action.slice(0, at) === '*')
+      notActions.push(action.slice(at + NOT_ACTION_EXCEPT.length).split(', '));
+    else return undefined;
+  }
+  const statements = [
+    ...(actions.length > 0 ? [{ Action: actions }] : []),
+    ...notActions.map((notAction) => ({ NotAction: notAction })),
+  ].map((statement) => ({
     Effect: 'Allow',
-    Action: group.actions,
+    ...statement,
     Resource: group.resource,
-  };
-  if (group.conditions.length > 0) statement.Condition = condition;
-  const parsed = parsePolicy({ Version: '2012-10-17', Statement: [statement] }, { kind: 'identity' });
+    ...(group.conditions.length > 0 ? { Condition: condition } : {}),
+  }));
+  const parsed = parsePolicy({ Version: '2012-10-17', Statement: statements }, { kind: 'identity' });
   return parsed.ok ? { identity: [parsed.policy] } : undefined;
 }
 

@@ -111,6 +111,10 @@ describe('iam-gate diff', () => {
       `  + * except iam:*, sts:* (${granted.length} actions today, and any AWS adds later), iam:ListRoles on *\n`,
     );
     expect(out.length).toBeLessThan(2000);
+    // With a request head allows and base refused, outside the NotAction's exceptions.
+    const example = out.match(/\n {6}e\.g\. (\S+) on \S+ \(base: implicitDeny\)\n/);
+    expect(example?.[1]).toMatch(/^[a-z0-9-]+:\w+$/);
+    expect(example?.[1]).not.toMatch(/^(iam|sts):/);
   });
 
   it('exits 1 with --fail-on-new-access only when access is added', async () => {
