@@ -94,10 +94,8 @@ class PolicyParser {
     const version = this.version(value.Version);
     const id = this.optionalString(value.Id, 'Id');
     const statements = this.statements(value.Statement);
-    const policy: PolicyDocument = { statements };
-    if (version) policy.version = version;
-    if (id !== undefined) policy.id = id;
-    return policy;
+    // Every field present, as for statements: one object shape for every document.
+    return { version, id, statements };
   }
 
   private version(value: unknown): PolicyVersion | undefined {
