@@ -9,6 +9,13 @@ import type { AddedGroup, Grant } from './types.js';
 /** Between a NotAction's future-action pattern and its exceptions in a row: `* except iam:*, sts:*`. */
 export const NOT_ACTION_EXCEPT = ' except ';
 
+/** A row's `P except X, Y` entry read back as its pattern and exceptions; undefined for any other. */
+export function notActionEntry(action: string): { pattern: string; except: string[] } | undefined {
+  const at = action.indexOf(NOT_ACTION_EXCEPT);
+  if (at < 0) return undefined;
+  return { pattern: action.slice(0, at), except: action.slice(at + NOT_ACTION_EXCEPT.length).split(', ') };
+}
+
 function rowKey(grant: Grant): string {
   return JSON.stringify([
     grant.kind,

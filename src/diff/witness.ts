@@ -34,7 +34,7 @@ import type {
   SimulationResult,
 } from '../simulate/index.js';
 import { globsIntersect } from './glob-sets.js';
-import { NOT_ACTION_EXCEPT } from './group-grants.js';
+import { notActionEntry } from './group-grants.js';
 import type { AddedGroup, ConditionAtom, PolicyDiff, PolicySetEntry, Witness } from './types.js';
 
 /** Rows asked about per call at most: each costs a few simulations of the principal's policies. */
@@ -144,10 +144,9 @@ function rowAlone(group: AddedGroup): SimulationPolicies | undefined {
   const actions: string[] = [];
   const notActions: string[][] = [];
   for (const action of group.actions) {
-    const at = action.indexOf(NOT_ACTION_EXCEPT);
-    if (at < 0) actions.push(action);
-    else if (action.slice(0, at) === '*')
-      notActions.push(action.slice(at + NOT_ACTION_EXCEPT.length).split(', '));
+    const notAction = notActionEntry(action);
+    if (notAction === undefined) actions.push(action);
+    else if (notAction.pattern === '*') notActions.push(notAction.except);
     else return undefined;
   }
   const statements = [

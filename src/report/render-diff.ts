@@ -3,7 +3,7 @@
  * the documented JSON shape. Shared by `iam-gate diff` and `iam-gate review`.
  */
 import type { AddedGroup, ConditionAtom, Grant, PolicyDiff, TrustChange, Witness } from '../diff/types.js';
-import { NOT_ACTION_EXCEPT } from '../diff/group-grants.js';
+import { notActionEntry } from '../diff/group-grants.js';
 import { hasWildcard, matchesAction } from '../policy/glob.js';
 import { codeSpan, escapeMarkdown } from './render-markdown.js';
 
@@ -117,16 +117,15 @@ export function actionsText(actions: readonly string[]): string {
 function wildcardEntry(
   action: string,
 ): { text: string; covers: (name: string) => boolean; count: number } | undefined {
-  const at = action.indexOf(NOT_ACTION_EXCEPT);
-  if (at < 0) {
+  const notAction = notActionEntry(action);
+  if (notAction === undefined) {
     if (!hasWildcard(action)) return undefined;
     return { text: action, covers: (name) => matchesAction(action, name), count: 0 };
   }
-  const pattern = action.slice(0, at);
-  const exceptions = action.slice(at + NOT_ACTION_EXCEPT.length).split(', ');
+  const { pattern, except } = notAction;
   return {
     text: action,
-    covers: (name) => matchesAction(pattern, name) && !exceptions.some((x) => matchesAction(x, name)),
+    covers: (name) => matchesAction(pattern, name) && !except.some((x) => matchesAction(x, name)),
     count: 0,
   };
 }
