@@ -26,6 +26,7 @@ import {
   futureActions,
   patternsNotIn,
   type ActionClass,
+  type FutureAction,
 } from './action-coverage.js';
 import { conditionAtoms, GrantSet } from './grants.js';
 import { groupSortedGrants } from './group-grants.js';
@@ -233,12 +234,10 @@ class GroupComparison {
     const allows = this.newer.allows;
     for (let k = 0; k < allows.length; k += 1) {
       const statement = allows[k] as CompiledStatement;
-      const meetsLifted = lifted.length > 0 && lifted.some((d) => this.mayMeet(d, statement));
-      if (olderAllows.has(statement.meaning)) {
-        if (meetsLifted) this.compareAllow(statement);
-      } else if (meetsLifted) {
-        this.compareAllow(statement);
-      } else {
+      // Compared whole when a lifted Deny may meet it; otherwise a twin adds nothing, and any other
+      // statement adds no more than what base does not grant word for word.
+      if (lifted.length > 0 && lifted.some((d) => this.mayMeet(d, statement))) this.compareAllow(statement);
+      else if (!olderAllows.has(statement.meaning)) {
         const rest = this.notGrantedVerbatim(statement);
         if (rest) this.compareAllow(rest);
       }
@@ -382,15 +381,7 @@ class GroupComparison {
             this.everyOther(),
             false,
           );
-          this.record(
-            h,
-            [future.pattern],
-            future.except?.patterns,
-            principals,
-            resources,
-            outcome,
-            FUTURE_ACTIONS_WHY,
-          );
+          this.recordFuture(h, future, principals, resources, outcome);
         }
       }
     }
@@ -400,17 +391,27 @@ class GroupComparison {
   private recordUncompared(h: CompiledStatement, principals: PrincipalSpec, resources: ResourceSpec): void {
     const outcome: Outcome = { status: 'possible', why: [NOT_COMPARED_WHY], lifted: [] };
     this.record(h, this.coverage.specs.names(h.actions), undefined, principals, resources, outcome);
-    for (const future of futureActions(h.actions)) {
-      this.record(
-        h,
-        [future.pattern],
-        future.except?.patterns,
-        principals,
-        resources,
-        outcome,
-        FUTURE_ACTIONS_WHY,
-      );
-    }
+    for (const future of futureActions(h.actions))
+      this.recordFuture(h, future, principals, resources, outcome);
+  }
+
+  /** The grant of one future action (a wildcard's, or a NotAction's everything-but), worded so. */
+  private recordFuture(
+    h: CompiledStatement,
+    future: FutureAction,
+    principals: PrincipalSpec,
+    resources: ResourceSpec,
+    outcome: Outcome,
+  ): void {
+    this.record(
+      h,
+      [future.pattern],
+      future.except?.patterns,
+      principals,
+      resources,
+      outcome,
+      FUTURE_ACTIONS_WHY,
+    );
   }
 
   private classifier: ((names: readonly string[]) => ActionClass[]) | undefined;
