@@ -478,23 +478,15 @@ export class ActionSpecs {
   private readonly specs = new Map<number, ActionSpec[]>();
   /** Catalog names, canonical, with their catalog ids. */
   private readonly known: ReadonlyMap<string, number>;
-  /**
-   * Catalog names by id when ids follow the names' sorted order, as the catalog numbers them: then
-   * name lists are worked out as sorted integers (see `computeNames`). Undefined otherwise.
-   */
-  private readonly nameById: readonly string[] | undefined;
+  /** Catalog names by id: `allActions()`, sorted, numbered in that order (see `computeNames`). */
+  private readonly nameById: readonly string[];
 
   constructor(readonly catalog: Catalog) {
     const all = catalog.allActions();
     const known = new Map<string, number>();
-    let ordered = true;
-    for (let id = 0; id < all.length; id += 1) {
-      const name = all[id] as string;
-      known.set(name, id);
-      if (id > 0 && ordered) ordered = (all[id - 1] as string) < name;
-    }
+    for (let id = 0; id < all.length; id += 1) known.set(all[id] as string, id);
     this.known = known;
-    this.nameById = ordered ? all : undefined;
+    this.nameById = all;
   }
 
   static for(catalog: Catalog): ActionSpecs {
@@ -555,36 +547,14 @@ export class ActionSpecs {
    */
   private readonly idsOfNames = new Map<readonly string[], Int32Array>();
 
-  private computeNames(spec: ActionSpec): string[] {
-    if (this.nameById !== undefined) return this.computeNamesById(spec, this.nameById);
-    if (spec.mode === 'notIn') return [...this.catalog.expandNotAction(spec.patterns)];
-    // Expansions come sorted and mostly in runs; the default sort orders by code units, as
-    // `compareText` does, and needs no set of 10,000 names to drop repeats.
-    const expanded: string[] = [];
-    const patterns = spec.patterns;
-    for (let at = 0; at < patterns.length; at += 1) {
-      const names = this.catalog.expand(patterns[at] as string);
-      for (let k = 0; k < names.length; k += 1) expanded.push(names[k] as string);
-    }
-    expanded.sort();
-    const names = expanded.filter((name, i) => name !== expanded[i - 1]);
-    // An explicit name the catalog does not know is no catalog name in any case, so only the
-    // unknown names themselves can repeat.
-    const unknown = new Set<string>();
-    for (const pattern of spec.patterns) {
-      if (hasWildcard(pattern) || this.isKnown(pattern) || unknown.has(pattern.toLowerCase())) continue;
-      unknown.add(pattern.toLowerCase());
-      names.push(pattern);
-    }
-    return unknown.size === 0 ? names : names.sort(compareText);
-  }
-
   /**
-   * `computeNames` through catalog ids: the ids of every pattern (cached per pattern as written),
-   * sorted and without repeats, are the names in order, without comparing name strings; a NotAction's
-   * are the ids none of its patterns has. The ids are kept for `positionsOf`.
+   * The names of `names`, through catalog ids: the catalog numbers its names in sorted order, so the
+   * ids of every pattern (cached per pattern as written), sorted and without repeats, are the names
+   * in order, without comparing name strings; a NotAction's are the ids none of its patterns has.
+   * The ids are kept for `positionsOf`.
    */
-  private computeNamesById(spec: ActionSpec, nameById: readonly string[]): string[] {
+  private computeNames(spec: ActionSpec): string[] {
+    const nameById = this.nameById;
     const patterns = spec.patterns;
     const matched = new Array<Int32Array>(patterns.length);
     let total = 0;
