@@ -130,17 +130,24 @@ function atomImplied(given: readonly Atom[], required: Atom): Tri {
   return required.variables ? 'unknown' : result;
 }
 
-function sameValues(a: readonly string[], b: readonly string[]): boolean {
-  const left = new Set(a);
-  const right = new Set(b);
-  return left.size === right.size && [...left].every((value) => right.has(value));
+/** Order and repetition never change what a list of values stands for. */
+export function sameValueSet(a: readonly string[], b: readonly string[]): boolean {
+  // Long lists (a pull request may write thousands of values) through sets, short ones directly.
+  if (a.length * b.length > 1024) {
+    const inA = new Set(a);
+    const inB = new Set(b);
+    return a.every((value) => inB.has(value)) && b.every((value) => inA.has(value));
+  }
+  for (let i = 0; i < a.length; i += 1) if (!b.includes(a[i] as string)) return false;
+  for (let i = 0; i < b.length; i += 1) if (!a.includes(b[i] as string)) return false;
+  return true;
 }
 
 /** Whether the single atom `h` (known to hold) implies `b`. Both are on the same key. */
 function implies(h: Atom, b: Atom): Tri {
   const hc = h.condition;
   const bc = b.condition;
-  if (hc.operator === bc.operator && h.variables === b.variables && sameValues(hc.values, bc.values))
+  if (hc.operator === bc.operator && h.variables === b.variables && sameValueSet(hc.values, bc.values))
     return 'yes';
   if (h.variables || b.variables) return 'unknown';
 

@@ -11,7 +11,7 @@
 import type { Condition, PolicyKind, PolicyVersion, Principal, Statement } from '../policy/types.js';
 import { FNV_OFFSET, foldAscii, mapKey, mix, sampledHash } from '../util/hash.js';
 import type { ActionSpec, ActionSpecs } from './action-coverage.js';
-import type { ConditionSet } from './condition-implication.js';
+import { sameValueSet, type ConditionSet } from './condition-implication.js';
 import type { PrincipalSpec } from './principal-coverage.js';
 import type { ResourceSpec } from './resource-coverage.js';
 import type { PolicySetEntry } from './types.js';
@@ -263,19 +263,6 @@ function sameKey(a: string, b: string): boolean {
     if (x > 127 || y > 127) return a.toLowerCase() === b.toLowerCase();
     if (foldAscii(x) !== foldAscii(y)) return false;
   }
-  return true;
-}
-
-/** Order and repetition never change what a list of values stands for. */
-function sameValueSet(a: readonly string[], b: readonly string[]): boolean {
-  // Long lists (a pull request may write thousands of values) through sets, short ones directly.
-  if (a.length * b.length > 1024) {
-    const inA = new Set(a);
-    const inB = new Set(b);
-    return a.every((value) => inB.has(value)) && b.every((value) => inA.has(value));
-  }
-  for (let i = 0; i < a.length; i += 1) if (!b.includes(a[i] as string)) return false;
-  for (let i = 0; i < b.length; i += 1) if (!a.includes(b[i] as string)) return false;
   return true;
 }
 
