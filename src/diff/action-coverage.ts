@@ -208,15 +208,12 @@ export function serviceHash(pattern: string): number | undefined {
   return service < 0 ? undefined : service;
 }
 
-/**
- * `serviceHash` as a number, -1 for undefined: the hash is kept to 29 bits, so that it stays a small
- * integer V8 stores without allocating. Only the service part is read.
- */
+/** `serviceHash` as a number, -1 for undefined (a `mapKey`). Only the service part is read. */
 function servicePart(pattern: string): number {
   let hash = FNV_OFFSET;
   for (let i = 0; i < pattern.length; i += 1) {
     const c = pattern.charCodeAt(i);
-    if (c === COLON) return hash & 0x1fffffff;
+    if (c === COLON) return mapKey(hash);
     if (c === STAR || c === QUESTION || c > 127) return -1;
     hash = mix(hash, foldAscii(c));
   }
