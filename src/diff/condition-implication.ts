@@ -106,8 +106,7 @@ function atomsOf(set: ConditionSet): Atom[] {
 }
 
 function implication(sets: readonly ConditionSet[], required: ConditionSet): Tri {
-  const givenAtoms: Atom[] = [];
-  for (const set of sets) givenAtoms.push(...atomsOf(set));
+  const givenAtoms = sets.length === 1 ? atomsOf(sets[0] as ConditionSet) : sets.flatMap(atomsOf);
   let result: Tri = 'yes';
   for (const atom of atomsOf(required)) {
     const answer = atomImplied(givenAtoms, atom);
