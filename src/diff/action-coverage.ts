@@ -92,32 +92,49 @@ function samePatterns(a: readonly string[], b: readonly string[]): boolean {
  * which changes no answer.
  */
 export class PatternIndex {
-  /** Positions of the patterns by `serviceHash` of their service part. */
-  private readonly byService = new Map<number, number[]>();
   /**
-   * Positions of the patterns whose service part has a wildcard, or a character beyond ASCII (which
-   * may fold to other letters), or that have no `:`: they may match a name of any service.
+   * The first position of a pattern of each service, by `serviceHash` of its service part; `next`
+   * chains the rest. One array for the whole list rather than one per service: every revision of a
+   * long list is indexed and its index cached, and arrays per service were the largest share of
+   * what the diff kept past a garbage collection.
    */
-  private readonly anyService: number[] = [];
+  private readonly firstOfService = new Map<number, number>();
+  /**
+   * The first position of the patterns whose service part has a wildcard, or a character beyond
+   * ASCII (which may fold to other letters), or that have no `:`: they may match a name of any
+   * service. -1 when there is none.
+   */
+  private readonly firstOfAny: number;
+  /** By position, the next position of a pattern of the same service (or of any service), or -1. */
+  private readonly next: Int32Array;
   private foldedList: readonly string[] | undefined;
   private asciiFlag: boolean | undefined;
 
   constructor(private readonly written: readonly string[]) {
-    let lastService = -1;
-    let lastList: number[] = this.anyService;
-    for (let at = 0; at < written.length; at += 1) {
+    const next = new Int32Array(written.length);
+    const firstOfService = this.firstOfService;
+    let firstOfAny = -1;
+    // Built from the end, so that each chain runs in ascending positions.
+    let runService = -1;
+    let runFirst = -1;
+    for (let at = written.length - 1; at >= 0; at -= 1) {
       const service = servicePart(written[at] as string);
-      if (service < 0) this.anyService.push(at);
-      else {
-        if (service !== lastService) {
-          lastService = service;
-          const list = this.byService.get(service);
-          if (list) lastList = list;
-          else this.byService.set(service, (lastList = []));
-        }
-        lastList.push(at);
+      if (service < 0) {
+        next[at] = firstOfAny;
+        firstOfAny = at;
+        continue;
       }
+      if (service !== runService) {
+        if (runService >= 0) firstOfService.set(runService, runFirst);
+        runService = service;
+        runFirst = firstOfService.get(service) ?? -1;
+      }
+      next[at] = runFirst;
+      runFirst = at;
     }
+    if (runService >= 0) firstOfService.set(runService, runFirst);
+    this.firstOfAny = firstOfAny;
+    this.next = next;
   }
 
   /** The patterns lower-cased, built on first use (most indexes are only asked `matches`). */
@@ -139,19 +156,19 @@ export class PatternIndex {
 
   /** Whether a pattern's service part has a wildcard (or it has none): it may match any service. */
   get hasAnyService(): boolean {
-    return this.anyService.length > 0;
+    return this.firstOfAny >= 0;
   }
 
   private serviceList: readonly number[] | undefined;
 
   /** Hashes of the literal services of the other patterns (see `serviceHash`). */
   services(): readonly number[] {
-    return (this.serviceList ??= [...this.byService.keys()]);
+    return (this.serviceList ??= [...this.firstOfService.keys()]);
   }
 
   /** Whether some pattern may match a name of the service with this `serviceHash`. */
   mayMatchService(service: number): boolean {
-    return this.anyService.length > 0 || this.byService.has(service);
+    return this.firstOfAny >= 0 || this.firstOfService.has(service);
   }
 
   /**
@@ -164,13 +181,15 @@ export class PatternIndex {
       for (let at = 0; at < this.written.length; at += 1) if (this.matchesAt(at, name)) return true;
       return false;
     }
-    const same = this.byService.get(service);
-    return (same !== undefined && this.matchAny(same, name)) || this.matchAny(this.anyService, name);
+    return (
+      this.matchAny(this.firstOfService.get(service) ?? -1, name) || this.matchAny(this.firstOfAny, name)
+    );
   }
 
-  private matchAny(positions: readonly number[], name: string): boolean {
-    for (let k = 0; k < positions.length; k += 1)
-      if (this.matchesAt(positions[k] as number, name)) return true;
+  /** Whether a pattern of the chain that starts at `first` matches `name`. */
+  private matchAny(first: number, name: string): boolean {
+    const next = this.next;
+    for (let at = first; at >= 0; at = next[at] as number) if (this.matchesAt(at, name)) return true;
     return false;
   }
 
@@ -189,11 +208,11 @@ export class PatternIndex {
     const folded = this.folded;
     const service = serviceHash(pattern);
     if (service === undefined) return folded.some(test);
-    const same = this.byService.get(service);
-    if (same !== undefined)
-      for (let k = 0; k < same.length; k += 1) if (test(folded[same[k] as number] as string)) return true;
-    const any = this.anyService;
-    for (let k = 0; k < any.length; k += 1) if (test(folded[any[k] as number] as string)) return true;
+    const next = this.next;
+    for (let at = this.firstOfService.get(service) ?? -1; at >= 0; at = next[at] as number)
+      if (test(folded[at] as string)) return true;
+    for (let at = this.firstOfAny; at >= 0; at = next[at] as number)
+      if (test(folded[at] as string)) return true;
     return false;
   }
 }
@@ -407,17 +426,24 @@ interface NamePositions {
   greatest: number;
 }
 
-/** Which specs may include a name of each service; `always`: those that may include any name. */
+/**
+ * Which specs may include a name of each service, as chains (see `PatternIndex`); `always`: those
+ * that may include any name.
+ */
 interface ServiceBuckets {
-  /** By `serviceHash`. */
-  byService: Map<number, number[]>;
+  /** By `serviceHash`, the first link of the service's chain. */
+  firstOfService: Map<number, number>;
+  /** By link, the position `j` of a spec of the service, and the next link or -1. */
+  spec: number[];
+  next: number[];
   always: number[];
 }
 
 function bucketsOf(others: readonly ActionSpec[]): ServiceBuckets {
-  const byService = new Map<number, number[]>();
-  const always: number[] = [];
-  for (let j = 0; j < others.length; j += 1) {
+  const buckets: ServiceBuckets = { firstOfService: new Map(), spec: [], next: [], always: [] };
+  const { firstOfService, spec: specOf, next, always } = buckets;
+  // From the last spec, so that each chain runs in ascending positions.
+  for (let j = others.length - 1; j >= 0; j -= 1) {
     const spec = others[j] as ActionSpec;
     if (spec.mode === 'notIn' || spec.index.hasAnyService) {
       always.push(j);
@@ -426,12 +452,12 @@ function bucketsOf(others: readonly ActionSpec[]): ServiceBuckets {
     const services = spec.index.services();
     for (let k = 0; k < services.length; k += 1) {
       const service = services[k] as number;
-      const list = byService.get(service);
-      if (list) list.push(j);
-      else byService.set(service, [j]);
+      next.push(firstOfService.get(service) ?? -1);
+      firstOfService.set(service, specOf.push(j) - 1);
     }
   }
-  return { byService, always };
+  always.reverse();
+  return buckets;
 }
 
 /** Action names that every statement compared treats alike, and which of those statements include them. */
@@ -625,7 +651,7 @@ export class ActionSpecs {
    * service once.
    */
   classifier(others: readonly ActionSpec[]): (names: readonly string[]) => ActionClass[] {
-    let byService: ServiceBuckets | undefined;
+    let buckets: ServiceBuckets | undefined;
     let asked = 0;
     const classify = (names: readonly string[]): ActionClass[] => {
       const words = Math.max(1, Math.ceil(others.length / 30));
@@ -641,9 +667,9 @@ export class ActionSpecs {
       if (names.length <= FEW_NAMES) {
         // Indexing every list by service pays once a comparison asks about more than a few names.
         asked += names.length;
-        if (byService === undefined && asked <= UNINDEXED_NAMES)
+        if (buckets === undefined && asked <= UNINDEXED_NAMES)
           this.classifyFew(names, others, undefined, set);
-        else this.classifyFew(names, others, (byService ??= bucketsOf(others)), set);
+        else this.classifyFew(names, others, (buckets ??= bucketsOf(others)), set);
       } else this.classifyMany(names, others, set, clear);
       return words === 1 ? classesOfWords(names, bits) : classesOfRows(names, bits, words);
     };
@@ -689,10 +715,15 @@ export class ActionSpecs {
         }
         continue;
       }
-      const same = buckets.byService.get(service);
-      if (same !== undefined)
-        for (const j of same) if (this.includes(others[j] as ActionSpec, name)) set(i, j);
-      for (const j of buckets.always) if (this.includes(others[j] as ActionSpec, name)) set(i, j);
+      const { spec: specOf, next, always } = buckets;
+      for (let link = buckets.firstOfService.get(service) ?? -1; link >= 0; link = next[link] as number) {
+        const j = specOf[link] as number;
+        if (this.includes(others[j] as ActionSpec, name)) set(i, j);
+      }
+      for (let k = 0; k < always.length; k += 1) {
+        const j = always[k] as number;
+        if (this.includes(others[j] as ActionSpec, name)) set(i, j);
+      }
     }
   }
 

@@ -225,6 +225,60 @@ describe('future actions', () => {
     ]);
   });
 
+  it('finds every pattern of a service, however the list scatters them among others', () => {
+    // s3 in two runs apart and in another case, patterns of any service in between: the index
+    // chains each service's positions, and the classifier (indexed once it is asked about more
+    // than a few names) chains the lists of each service.
+    const others = [
+      specs.spec('in', ['s3:GetObject', 'sqs:SendMessage', 'S3:PutObject']),
+      specs.spec('in', ['sqs:*', 'ec2:RunInstances']),
+      specs.spec('in', ['*:SendMessage']),
+      specs.spec('notIn', ['s3:*']),
+      specs.spec('in', ['ec2:Describe*', 's3:Get*']),
+    ];
+    const names = [
+      'ec2:DescribeInstances',
+      'ec2:RunInstances',
+      's3:DeleteObject',
+      's3:GetObject',
+      's3:GetObjectAcl',
+      's3:PutObject',
+      'sns:Publish',
+      'sqs:DeleteQueue',
+      'sqs:ReceiveMessage',
+      'sqs:SendMessage',
+    ];
+    const expected: [string[], number[]][] = [
+      [['ec2:DescribeInstances'], [3, 4]],
+      [
+        ['ec2:RunInstances', 'sqs:DeleteQueue', 'sqs:ReceiveMessage'],
+        [1, 3],
+      ],
+      [['s3:DeleteObject'], []],
+      [['s3:GetObject'], [0, 4]],
+      [['s3:GetObjectAcl'], [4]],
+      [['s3:PutObject'], [0]],
+      [['sns:Publish'], [3]],
+      [['sqs:SendMessage'], [0, 1, 2, 3]],
+    ];
+    const classify = specs.classifier(others);
+    expect(classify(names).map((c) => [c.names, c.included()])).toEqual(expected);
+    // Asked a few names at a time, without the classifier's index: the same answers.
+    const fewAtATime = [names.slice(0, 5), names.slice(5)].flatMap((part) =>
+      specs
+        .classifier(others)(part)
+        .flatMap((c) => c.names.map((name) => [name, c.included()] as const)),
+    );
+    expect(new Map(fewAtATime)).toEqual(
+      new Map(expected.flatMap(([group, included]) => group.map((name) => [name, included] as const))),
+    );
+    // A future action is covered through a pattern of its service late in the list, or of any.
+    const scattered = specs.spec('in', ['s3:GetObject', 'sqs:SendMessage', 'S3:Put*', 'ec2:*', '*:Send*']);
+    expect(coversFuture(scattered, { pattern: 's3:PutObjectNew*' })).toBe(true);
+    expect(coversFuture(scattered, { pattern: 'sns:SendBrandNew*' })).toBe(true);
+    expect(coversFuture(scattered, { pattern: 's3:Delete*' })).toBe(false);
+  });
+
   it('names which of more than 30 statements include a class (several words of bits)', () => {
     const others = Array.from({ length: 70 }, (_, j) =>
       specs.spec('in', j === 31 || j === 64 ? ['s3:GetObject'] : [`sqs:Action${j}`]),
