@@ -415,6 +415,17 @@ function actionClass(name: string, row: Int32Array): ActionClass {
   return { names: [name], included: () => (included ??= setBits(row)) };
 }
 
+/**
+ * The names of catalog ids. A loop of its own: V8 compiles a long loop while it runs (on-stack
+ * replacement) together with the rest of its function, and the rest of `computeNames`, never run
+ * yet the first time, made that code bail out on each of the next ~100 calls.
+ */
+function namesOfIds(nameById: readonly string[], ids: Int32Array): string[] {
+  const names = new Array<string>(ids.length);
+  for (let k = 0; k < ids.length; k += 1) names[k] = nameById[ids[k] as number] as string;
+  return names;
+}
+
 /** Where the catalog names of a list are (see `ActionSpecs.positionsOf`). */
 interface NamePositions {
   /** By catalog id, the name's position in the list, or -1. */
@@ -617,8 +628,7 @@ export class ActionSpecs {
         if (k === 0 || all[k] !== all[k - 1]) all[unique++] = all[k] as number;
       ids = unique === all.length ? all : all.subarray(0, unique);
     }
-    const names = new Array<string>(ids.length);
-    for (let k = 0; k < ids.length; k += 1) names[k] = nameById[ids[k] as number] as string;
+    const names = namesOfIds(nameById, ids);
     if (spec.mode === 'in') {
       // An explicit name the catalog does not know is granted as written (see `names`).
       const unknown = new Set<string>();
