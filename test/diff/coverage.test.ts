@@ -374,6 +374,23 @@ describe('resource coverage', () => {
     ['a pattern wholly excluded', inList('arn:aws:s3:::secret/x'), notIn('arn:aws:s3:::secret/*'), false],
     ['a pattern partly excluded', inList('arn:aws:s3:::*'), notIn('arn:aws:s3:::secret/*'), true],
     ['two NotResources', notIn('a'), notIn('b'), true],
+    ['different suffixes', inList('arn:aws:s3:::b/*.txt'), inList('arn:aws:s3:::b/*.csv'), false],
+    ['a suffix ending another', inList('arn:aws:s3:::b/*.txt'), inList('arn:aws:s3:::b/*-x.txt'), true],
+    ['a wildcard bucket and a key', inList('arn:aws:s3:::*/x'), inList('arn:aws:s3:::b/*'), true],
+    ['a name and a pattern of it', inList('arn:aws:s3:::b/a.txt'), inList('arn:aws:s3:::b/*.txt'), true],
+    ['two names', inList('arn:aws:s3:::b/a.txt'), inList('arn:aws:s3:::b/a.txt2'), false],
+    [
+      'prefixes that agree, middles that do not',
+      inList('arn:aws:s3:::b/a?c'),
+      inList('arn:aws:s3:::b/axd*'),
+      false,
+    ],
+    [
+      'a variable, widened',
+      inList('arn:aws:s3:::home/${aws:username}/x'),
+      inList('arn:aws:s3:::home/alice/*'),
+      true,
+    ],
   ])('overlaps: %s', (_name, a, b, expected) => {
     expect(resources.overlaps(a, b)).toBe(expected);
     expect(resources.overlaps(b, a)).toBe(expected);
