@@ -37,6 +37,16 @@ interface Pattern {
 }
 
 function pattern(text: string, variables: boolean, tokens: GlobToken[]): Pattern {
+  // Without variables the literal tokens are the text's characters other than `*` and `?`, so the
+  // ends are slices of the text; a variable widened to `*` leaves the tokens to be read instead.
+  if (!variables) {
+    let first = 0;
+    while (first < text.length && !isWildcard(text.charCodeAt(first))) first += 1;
+    if (first === text.length) return { text, variables, tokens, prefix: text, suffix: text, wild: false };
+    let last = text.length;
+    while (!isWildcard(text.charCodeAt(last - 1))) last -= 1;
+    return { text, variables, tokens, prefix: text.slice(0, first), suffix: text.slice(last), wild: true };
+  }
   const literal = (token: GlobToken | undefined) => (token?.kind === 'literal' ? token.char : undefined);
   let first = 0;
   while (first < tokens.length && literal(tokens[first]) !== undefined) first += 1;
@@ -56,6 +66,10 @@ function pattern(text: string, variables: boolean, tokens: GlobToken[]): Pattern
     suffix: wild ? chars(last, tokens.length) : chars(0, tokens.length),
     wild,
   };
+}
+
+function isWildcard(code: number): boolean {
+  return code === 42 || code === 63; // `*`, `?`
 }
 
 /**
@@ -99,20 +113,20 @@ function remember<V>(cache: Map<string, V>, key: string, value: V): V {
 export class ResourceCoverage {
   static readonly shared = new ResourceCoverage();
 
-  private readonly patterns = new Map<string, Pattern>();
+  /** Patterns by text: read with policy variables, and read literally (see `pattern`). */
+  private readonly withVariables = new Map<string, Pattern>();
+  private readonly literal = new Map<string, Pattern>();
   private readonly contains = new Map<string, Tri>();
   private readonly intersects = new Map<string, boolean>();
 
   private pattern(text: string, version: PolicyVersion | undefined): Pattern {
     const variables = usesPolicyVariables(text, version);
-    const key = `${variables ? 'v' : 'l'}${text}`;
+    // Two maps keyed by the text itself, whose hash the engine keeps, rather than one keyed by a
+    // text built per lookup.
+    const patterns = variables ? this.withVariables : this.literal;
     return (
-      this.patterns.get(key) ??
-      remember(
-        this.patterns,
-        key,
-        pattern(text, variables, variables ? widenVariables(text) : parseGlob(text)),
-      )
+      patterns.get(text) ??
+      remember(patterns, text, pattern(text, variables, variables ? widenVariables(text) : parseGlob(text)))
     );
   }
 
