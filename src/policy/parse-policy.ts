@@ -328,18 +328,7 @@ class PolicyParser {
         const raw = block[key];
         const keyPath = childPath(operatorPath, key);
         const values = this.conditionValues(raw, keyPath);
-        // Field by field, `setQualifier` undefined when absent: one object shape for every
-        // condition, whichever operator it has.
-        if (values)
-          conditions.push({
-            operator: operator.operator,
-            baseOperator: operator.baseOperator,
-            setQualifier: operator.setQualifier,
-            ifExists: operator.ifExists,
-            key,
-            values,
-            path: keyPath,
-          });
+        if (values) conditions.push({ ...operator, key, values, path: keyPath });
       }
     }
     return conditions;
