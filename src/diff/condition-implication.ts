@@ -18,7 +18,8 @@ import type { Condition, PolicyVersion } from '../policy/types.js';
 import { parseCidr } from '../simulate/conditions/cidr.js';
 import { parseDate } from '../simulate/conditions/date.js';
 import { parseNumber } from '../simulate/conditions/numeric.js';
-import { containment, parseGlob, tokensIntersect, type GlobToken } from './glob-sets.js';
+import { foldAscii } from '../util/hash.js';
+import { containment, parseGlob, textTokens, tokensIntersect, type GlobToken } from './glob-sets.js';
 import { type ConditionAtom, type Tri, everyTri, someTri } from './types.js';
 
 /** Conditions of one statement with the version that decides whether `${...}` is a variable. */
@@ -290,8 +291,27 @@ function nullImplies(h: Atom, b: Atom): Tri {
 
 /** The language of one condition value: a glob for `*Like`/`Arn*`, the literal text otherwise. */
 function valueTokens(atom: Atom, value: string): GlobToken[] {
-  if (atom.glob || atom.family === 'arn') return parseGlob(value);
-  return Array.from(value, (char): GlobToken => ({ kind: 'literal', char }));
+  return isLiteral(atom) ? textTokens(value) : parseGlob(value);
+}
+
+/** Whether an atom's values are read as literal text, each admitting that one string. */
+function isLiteral(atom: Atom): boolean {
+  return !atom.glob && atom.family !== 'arn';
+}
+
+/**
+ * Whether two literal values are the same string, ASCII letters folded when `ignoreCase`: what
+ * comparing their one-string languages answers (see `valueContains`), without building them.
+ */
+function sameText(a: string, b: string, ignoreCase: boolean): boolean {
+  if (a === b) return true;
+  if (!ignoreCase || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i += 1) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y && foldAscii(x) !== foldAscii(y)) return false;
+  }
+  return true;
 }
 
 /**
@@ -324,6 +344,8 @@ function valueContains(
     }
     return result;
   }
+  // Two literal values (StringEquals against StringEquals, the common case): one string each.
+  if (isLiteral(outerAtom) && isLiteral(innerAtom)) return sameText(outer, inner, ignoreCase) ? 'yes' : 'no';
   const answer = containment(valueTokens(outerAtom, outer), valueTokens(innerAtom, inner), {
     caseInsensitive: ignoreCase,
   });
@@ -337,6 +359,7 @@ function valuesMeet(a: Atom, av: string, b: Atom, bv: string, ignoreCase: boolea
     if (!x || !y) return true;
     return x.every((part, k) => tokensIntersect(parseGlob(part), parseGlob(y[k] ?? '')));
   }
+  if (isLiteral(a) && isLiteral(b)) return sameText(av, bv, ignoreCase);
   return tokensIntersect(valueTokens(a, av), valueTokens(b, bv), { caseInsensitive: ignoreCase });
 }
 

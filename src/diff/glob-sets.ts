@@ -54,6 +54,13 @@ function literalToken(char: string): GlobToken {
   return token;
 }
 
+/** Tokens of a text read literally: `*` and `?` are characters like any other. */
+export function textTokens(text: string): GlobToken[] {
+  const tokens: GlobToken[] = [];
+  for (const char of text) tokens.push(literalToken(char));
+  return tokens;
+}
+
 /** Tokens of an IAM glob. One `?` is one code point, as in glob.ts. Runs of `*` collapse. */
 export function parseGlob(pattern: string): GlobToken[] {
   const tokens: GlobToken[] = [];

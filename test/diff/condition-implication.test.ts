@@ -67,6 +67,24 @@ describe('conditionsImply', () => {
       { StringEquals: { [K]: 'dev' } },
       'unknown',
     ],
+    [
+      'IgnoreCase on both sides, another case',
+      { StringEqualsIgnoreCase: { [K]: 'DEV' } },
+      { StringEqualsIgnoreCase: { [K]: 'dev' } },
+      'yes',
+    ],
+    [
+      'a head value a case-insensitive base excludes',
+      { StringEquals: { [K]: 'DEV' } },
+      { StringNotEqualsIgnoreCase: { [K]: 'dev' } },
+      'no',
+    ],
+    [
+      'a head value of another case than a case-sensitive exclusion',
+      { StringEquals: { [K]: 'DEV' } },
+      { StringNotEquals: { [K]: 'dev' } },
+      'yes',
+    ],
     ['IfExists added', { StringEqualsIfExists: { [K]: 'a' } }, { StringEquals: { [K]: 'a' } }, 'no'],
     ['IfExists removed', { StringEquals: { [K]: 'a' } }, { StringEqualsIfExists: { [K]: 'a' } }, 'yes'],
     [
