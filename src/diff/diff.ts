@@ -198,7 +198,9 @@ function compare(
 /** One principal's (or resource's, or role's) policies in head against the same in base. */
 class GroupComparison {
   /** Base Denies whose lifting was reported through an overlapping head Allow. */
-  private readonly reportedLifts = new Set<CompiledStatement>();
+  // The collections below are made when first needed: most of the 9,200 comparisons over the
+  // managed-policy history never use them, and making them up front was a share of its garbage.
+  private reportedLifts: Set<CompiledStatement> | undefined;
 
   constructor(
     private readonly newer: StatementGroup,
@@ -284,19 +286,20 @@ class GroupComparison {
    */
   private notGrantedVerbatim(h: CompiledStatement): CompiledStatement | undefined {
     const sameScope: CompiledStatement[] = [];
-    const droppedResources = new Set<string>();
+    let droppedResources: Set<string> | undefined;
     for (const b of this.olderAllowsByContext().get(h.context) ?? []) {
       if (h.actions.mode === 'in' && b.actions.mode === 'in' && b.resourcesId === h.resourcesId)
         sameScope.push(b);
       if (h.resources.mode === 'in' && b.resources.mode === 'in' && b.actions === h.actions)
-        for (const pattern of b.resources.patterns) droppedResources.add(pattern);
+        for (const pattern of b.resources.patterns) (droppedResources ??= new Set()).add(pattern);
     }
-    if (sameScope.length === 0 && droppedResources.size === 0) return h;
+    if (sameScope.length === 0 && droppedResources === undefined) return h;
     let actions = h.actions.patterns;
     const [only] = sameScope;
     if (sameScope.length === 1 && only) actions = patternsNotIn(actions, only.actions.patterns);
     else if (sameScope.length > 1) actions = patternsNotIn(actions, this.patternsOfScope(h, sameScope));
-    const resources = h.resources.patterns.filter((p) => !droppedResources.has(p));
+    const dropped = droppedResources;
+    const resources = dropped ? h.resources.patterns.filter((p) => !dropped.has(p)) : h.resources.patterns;
     if (actions.length === 0 || resources.length === 0) return undefined;
     return {
       ...h,
@@ -311,7 +314,7 @@ class GroupComparison {
     };
   }
 
-  private readonly scopes = new Map<string, string[]>();
+  private scopes: Map<string, string[]> | undefined;
 
   /**
    * The action patterns of the base Allows over one context and resource list, in their order, one
@@ -322,14 +325,14 @@ class GroupComparison {
    */
   private patternsOfScope(h: CompiledStatement, sameScope: readonly CompiledStatement[]): string[] {
     const key = `${h.context}/${h.resourcesId}`;
-    let granted = this.scopes.get(key);
+    let granted = this.scopes?.get(key);
     if (!granted) {
       granted = [];
       for (const b of sameScope) {
         const patterns = b.actions.patterns;
         for (let at = 0; at < patterns.length; at += 1) granted.push(patterns[at] as string);
       }
-      this.scopes.set(key, granted);
+      (this.scopes ??= new Map()).set(key, granted);
     }
     return granted;
   }
@@ -452,7 +455,7 @@ class GroupComparison {
     return this.others;
   }
 
-  private readonly members = new Map<ActionClass, Others>();
+  private members: Map<ActionClass, Others> | undefined;
 
   /**
    * The statements of `othersOf` that include an action class, list by list: a class is decided
@@ -460,7 +463,7 @@ class GroupComparison {
    * action answers every question with "no" (it neither covers, blocks nor may block the grant).
    */
   private membersOf(actionClass: ActionClass): Others {
-    let found = this.members.get(actionClass);
+    let found = this.members?.get(actionClass);
     if (!found) {
       const others = this.othersOf();
       const ends = this.ends as number[];
@@ -470,7 +473,7 @@ class GroupComparison {
         while (j >= (ends[list] as number)) list += 1;
         found[OTHER_LISTS[list] as keyof Others].push(others[j] as CompiledStatement);
       }
-      this.members.set(actionClass, found);
+      (this.members ??= new Map()).set(actionClass, found);
     }
     return found;
   }
@@ -538,7 +541,7 @@ class GroupComparison {
     extraWhy?: string,
   ): void {
     if (outcome.status === 'blocked' || outcome.status === 'covered') return;
-    for (const d of outcome.lifted) this.reportedLifts.add(d);
+    for (const d of outcome.lifted) (this.reportedLifts ??= new Set()).add(d);
     const why = [...(extraWhy ? [extraWhy] : []), ...outcome.why];
     const template = this.grant(h, '', notAction, principals, resources, why);
     (outcome.status === 'added' ? this.findings.added : this.findings.possible).addActions(template, actions);
@@ -593,7 +596,7 @@ class GroupComparison {
   private reportLiftedDenies(): void {
     for (const d of this.older.denies) {
       if (this.newer.denies.some((d2) => this.coverage.denyCovers(d2, d))) continue;
-      if (this.older.family === 'identity' && this.reportedLifts.has(d)) continue;
+      if (this.older.family === 'identity' && this.reportedLifts?.has(d) === true) continue;
       const why = [this.wording.liftedElsewhere(labelOf(d))];
       const actions =
         d.actions.mode === 'in'
