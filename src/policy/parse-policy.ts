@@ -177,10 +177,10 @@ class PolicyParser {
       effect,
       principal: principal?.key === 'Principal' ? principal.principals : undefined,
       notPrincipal: principal?.key === 'NotPrincipal' ? principal.principals : undefined,
-      action: action?.key === 'Action' ? action.entries : undefined,
-      notAction: action?.key === 'NotAction' ? action.entries : undefined,
-      resource: resource?.key === 'Resource' ? resource.entries : undefined,
-      notResource: resource?.key === 'NotResource' ? resource.entries : undefined,
+      action: raw.Action !== undefined ? action : undefined,
+      notAction: raw.Action === undefined ? action : undefined,
+      resource: raw.Resource !== undefined ? resource : undefined,
+      notResource: raw.Resource === undefined ? resource : undefined,
       conditions,
       index,
       path,
@@ -194,14 +194,17 @@ class PolicyParser {
     return undefined;
   }
 
-  /** Action/NotAction and Resource/NotResource: at most one of the two, each a string or string list. */
+  /**
+   * Action/NotAction and Resource/NotResource: at most one of the two, each a string or string list.
+   * Which one it was is left to the caller (`raw[key] !== undefined`): no object per element.
+   */
   private exclusivePair<K extends string>(
     raw: Record<string, unknown>,
     path: string,
     key: K,
     notKey: `Not${K}`,
     required: boolean,
-  ): { key: K | `Not${K}`; entries: Entries } | undefined {
+  ): Entries | undefined {
     const has = raw[key] !== undefined;
     const hasNot = raw[notKey] !== undefined;
     if (has && hasNot) {
@@ -213,12 +216,7 @@ class PolicyParser {
       return undefined;
     }
     const which = has ? key : notKey;
-    const entries = this.stringList(
-      raw[which],
-      childPath(path, which),
-      key === 'Action' ? 'action' : 'resource',
-    );
-    return entries && { key: which, entries };
+    return this.stringList(raw[which], childPath(path, which), key === 'Action' ? 'action' : 'resource');
   }
 
   private stringList(value: unknown, path: string, what: 'action' | 'resource'): Entries | undefined {
