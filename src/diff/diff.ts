@@ -43,7 +43,7 @@ import type { ResourceSpec } from './resource-coverage.js';
 import { Coverage, type GrantShape } from './statement-coverage.js';
 import { trustChanges } from './trust-diff.js';
 import {
-  allOf,
+  bothOf,
   anyOf,
   type ConditionAtom,
   type Grant,
@@ -57,7 +57,12 @@ export type { AddedGroup, ConditionAtom, Grant, PolicyDiff, PolicySetEntry, Trus
 type Outcome =
   | { status: 'blocked' }
   | { status: 'covered' }
-  | { status: 'added' | 'possible'; why: string[]; lifted: CompiledStatement[] };
+  | { status: 'added' | 'possible'; why: string[]; lifted: readonly CompiledStatement[] };
+
+/** The outcomes without detail, one object each: a grant is decided per action class and resource. */
+const BLOCKED: Outcome = Object.freeze({ status: 'blocked' });
+const COVERED: Outcome = Object.freeze({ status: 'covered' });
+const NONE_LIFTED: readonly CompiledStatement[] = Object.freeze([]);
 
 interface Findings {
   added: GrantSet;
@@ -484,7 +489,7 @@ class GroupComparison {
    */
   private decide(grant: GrantShape, members: Others, exact: boolean): Outcome {
     const coverage = this.coverage;
-    if (members.newerDenies.some((d) => coverage.blocks(d, grant, exact))) return { status: 'blocked' };
+    if (members.newerDenies.some((d) => coverage.blocks(d, grant, exact))) return BLOCKED;
     if (
       this.newer.bounded &&
       !members.newerBoundary.some(
@@ -493,7 +498,7 @@ class GroupComparison {
           coverage.resources.overlaps(b.resources, grant.resources),
       )
     ) {
-      return { status: 'blocked' };
+      return BLOCKED;
     }
 
     const reasons: string[] = [];
@@ -503,13 +508,17 @@ class GroupComparison {
       : 'yes';
     const why: string[] = [];
     if (covered !== 'no' && bounded === 'no') why.push(this.wording.boundary);
-    const lifted = members.olderDenies.filter(
-      (d) =>
-        coverage.mayBlock(d, grant) && !this.newer.denies.some((d2) => coverage.blocksOverlap(d2, d, grant)),
-    );
+    const lifted =
+      members.olderDenies.length === 0
+        ? NONE_LIFTED
+        : members.olderDenies.filter(
+            (d) =>
+              coverage.mayBlock(d, grant) &&
+              !this.newer.denies.some((d2) => coverage.blocksOverlap(d2, d, grant)),
+          );
     for (const d of lifted) why.push(this.wording.lifted(labelOf(d)));
-    const answer = allOf(covered, bounded);
-    if (lifted.length === 0 && answer === 'yes') return { status: 'covered' };
+    const answer = bothOf(covered, bounded);
+    if (lifted.length === 0 && answer === 'yes') return COVERED;
     if (lifted.length > 0 || answer === 'no') return { status: 'added', why, lifted };
     return { status: 'possible', why: reasons, lifted };
   }

@@ -141,10 +141,10 @@ export interface PolicyDiff {
 /** A three-valued answer: `unknown` means the diff cannot decide and reports "possibly". */
 export type Tri = 'yes' | 'no' | 'unknown';
 
-/** Conjunction: `no` wins, then `unknown`. */
-export function allOf(...values: Tri[]): Tri {
-  if (values.includes('no')) return 'no';
-  return values.includes('unknown') ? 'unknown' : 'yes';
+/** Conjunction of two answers: `no` wins, then `unknown`. */
+export function bothOf(a: Tri, b: Tri): Tri {
+  if (a === 'no' || b === 'no') return 'no';
+  return a === 'unknown' || b === 'unknown' ? 'unknown' : 'yes';
 }
 
 /** Disjunction: `yes` wins, then `unknown`. */
