@@ -92,7 +92,10 @@ export function conditionsImply(given: ConditionSet | readonly ConditionSet[], r
   if (required.conditions.length === 0) return 'yes';
   if (Array.isArray(given)) return implication(given, required);
   // One statement's conditions against another's recur for every action class and resource entry.
+  // Statements without conditions share one set (see `compilePolicySet`): its answers are quick and
+  // not kept, or its map would hold every set it was ever asked about.
   const single = given as ConditionSet;
+  if (single.conditions.length === 0) return implication([single], required);
   const answers = (single.implied ??= new Map());
   let answer = answers.get(required);
   if (answer === undefined) {

@@ -182,7 +182,9 @@ function compare(
   budget: TimeBudget,
 ): Findings {
   const findings: Findings = { added: new GrantSet(), possible: new GrantSet() };
-  const keys = [...new Set([...newer.keys(), ...older.keys()])].sort(compareText);
+  const keys = [...newer.keys()];
+  for (const key of older.keys()) if (!newer.has(key)) keys.push(key);
+  keys.sort(compareText);
   for (const key of keys) {
     const newGroup = newer.get(key);
     const oldGroup = older.get(key);
@@ -551,7 +553,7 @@ class GroupComparison {
   ): void {
     if (outcome.status === 'blocked' || outcome.status === 'covered') return;
     for (const d of outcome.lifted) (this.reportedLifts ??= new Set()).add(d);
-    const why = [...(extraWhy ? [extraWhy] : []), ...outcome.why];
+    const why = extraWhy ? [extraWhy, ...outcome.why] : outcome.why;
     const template = this.grant(h, '', notAction, principals, resources, why);
     (outcome.status === 'added' ? this.findings.added : this.findings.possible).addActions(template, actions);
   }
@@ -585,8 +587,8 @@ class GroupComparison {
     if (notAction) grant.notAction = [...notAction].sort(compareText);
     if (resources.mode === 'in') grant.resource = resources.patterns.join(', ');
     else grant.notResource = [...resources.patterns].sort(compareText);
-    const reasons = [...new Set(why)].sort(compareText);
-    if (reasons.length > 0) grant.why = reasons.join('; ');
+    if (why.length === 1) grant.why = why[0];
+    else if (why.length > 1) grant.why = [...new Set(why)].sort(compareText).join('; ');
     if (s.source !== undefined) grant.source = s.source;
     return grant;
   }

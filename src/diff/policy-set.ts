@@ -393,7 +393,10 @@ export function compilePolicySet(
         principals,
         actions,
         resources,
-        conditions: { conditions: statement.conditions, version },
+        conditions:
+          statement.conditions.length === 0
+            ? NO_CONDITIONS[version ?? '']
+            : { conditions: statement.conditions, version },
         statement,
         revision,
         meaning: meaningOf(context, actions.id, resourcesId),
@@ -408,6 +411,18 @@ export function compilePolicySet(
   }
   return groups;
 }
+
+/**
+ * The condition set of every statement without conditions, one per policy version: most statements
+ * have none, and a set of their own per statement compiled was a share of the diff's garbage. What
+ * is kept on a set (its atoms, its grants' atoms) is the same for all of them; its answers as the
+ * given set are not kept (see `conditionsImply`).
+ */
+const NO_CONDITIONS: Record<PolicyVersion | '', ConditionSet> = {
+  '': { conditions: Object.freeze([]), version: undefined },
+  '2008-10-17': { conditions: Object.freeze([]), version: '2008-10-17' },
+  '2012-10-17': { conditions: Object.freeze([]), version: '2012-10-17' },
+};
 
 /** A resource or trust statement without Principal, which AWS rejects (see `compilePolicySet`). */
 function speaksForNobody(statement: Statement, family: GroupFamily): boolean {
