@@ -333,20 +333,26 @@ class PolicyParser {
   }
 
   private conditionValues(value: unknown, path: string): string[] | undefined {
-    const list = Array.isArray(value) ? value : [value];
-    const values: string[] = [];
-    for (let i = 0; i < list.length; i++) {
-      const item: unknown = list[i];
-      // AWS compares numbers and booleans by their text: {"Bool": {"aws:SecureTransport": true}} is "true".
-      if (typeof item === 'string' || typeof item === 'number' || typeof item === 'boolean') {
-        values.push(String(item));
-      } else {
-        const itemPath = Array.isArray(value) ? childPath(path, i) : path;
-        this.problem(itemPath, `expected a string, number or boolean, got ${describe(item)}`);
-        return undefined;
-      }
+    // AWS compares numbers and booleans by their text: {"Bool": {"aws:SecureTransport": true}} is "true".
+    if (!Array.isArray(value)) {
+      if (typeof value === 'string') return [value];
+      if (typeof value === 'number' || typeof value === 'boolean') return [String(value)];
+      this.problem(path, `expected a string, number or boolean, got ${describe(value)}`);
+      return undefined;
     }
-    return values;
+    let strings = true;
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      if (typeof item === 'string') continue;
+      if (typeof item === 'number' || typeof item === 'boolean') {
+        strings = false;
+        continue;
+      }
+      this.problem(childPath(path, i), `expected a string, number or boolean, got ${describe(item)}`);
+      return undefined;
+    }
+    // A copy of the list's length rather than one grown entry by entry.
+    return strings ? (value.slice() as string[]) : value.map((item) => String(item));
   }
 
   private kindRules(raw: Record<string, unknown>, path: string): void {

@@ -200,6 +200,7 @@ describe('parsePolicy: conditions', () => {
         Condition: {
           Bool: { 'aws:SecureTransport': true },
           NumericLessThan: { 's3:max-keys': 10 },
+          NumericEquals: { 's3:signatureAge': [600, '900', true] },
           'ForAnyValue:StringLikeIfExists': { 'aws:TagKeys': ['team*', 'env'] },
           StringEquals: { 'aws:SourceAccount': '123456789012', 'aws:PrincipalOrgID': ['o-1', 'o-2'] },
         },
@@ -221,6 +222,14 @@ describe('parsePolicy: conditions', () => {
         key: 's3:max-keys',
         values: ['10'],
         path: 'Statement.Condition.NumericLessThan["s3:max-keys"]',
+      },
+      {
+        operator: 'NumericEquals',
+        baseOperator: 'NumericEquals',
+        ifExists: false,
+        key: 's3:signatureAge',
+        values: ['600', '900', 'true'],
+        path: 'Statement.Condition.NumericEquals["s3:signatureAge"]',
       },
       {
         operator: 'ForAnyValue:StringLikeIfExists',
