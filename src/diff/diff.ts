@@ -204,9 +204,10 @@ function compare(
 
 /** One principal's (or resource's, or role's) policies in head against the same in base. */
 class GroupComparison {
+  // The collections of a comparison are made when first needed: most of the 9,200 comparisons over
+  // the managed-policy history never use them, and making them up front was a share of its garbage.
+
   /** Base Denies whose lifting was reported through an overlapping head Allow. */
-  // The collections below are made when first needed: most of the 9,200 comparisons over the
-  // managed-policy history never use them, and making them up front was a share of its garbage.
   private reportedLifts: Set<CompiledStatement> | undefined;
 
   constructor(

@@ -234,25 +234,28 @@ const COLON = 0x3a;
 function sameConditions(a: readonly Condition[], b: readonly Condition[]): boolean {
   if (a.length !== b.length) return false;
   // Which of `b` are matched, as bits: a statement has a handful of conditions (a set past 30).
-  // Tested inline rather than through a closure: this runs for every statement with conditions
-  // compiled, and a closure per call was a share of the diff's garbage.
   let usedBits = 0;
   const usedSet = b.length > 30 ? new Set<number>() : undefined;
   for (let i = 0; i < a.length; i += 1) {
     const x = a[i] as Condition;
     // Usually the same place: revisions keep their conditions in order.
-    let j = -1;
-    for (let step = 0; j < 0 && step <= b.length; step += 1) {
-      const k = step === 0 ? i : step - 1;
-      if (k >= b.length) continue;
-      const taken = usedSet ? usedSet.has(k) : (usedBits & (1 << k)) !== 0;
-      if (!taken && sameCondition(x, b[k] as Condition)) j = k;
-    }
+    let j = !isUsed(usedBits, usedSet, i) && sameCondition(x, b[i] as Condition) ? i : -1;
+    for (let k = 0; j < 0 && k < b.length; k += 1)
+      if (!isUsed(usedBits, usedSet, k) && sameCondition(x, b[k] as Condition)) j = k;
     if (j < 0) return false;
     if (usedSet) usedSet.add(j);
     else usedBits |= 1 << j;
   }
   return true;
+}
+
+/**
+ * Whether `sameConditions` has matched position `k`. A function of its own rather than a closure
+ * over the bits: it runs for every statement with conditions compiled, and a closure per call was
+ * a share of the diff's garbage.
+ */
+function isUsed(bits: number, set: Set<number> | undefined, k: number): boolean {
+  return set ? set.has(k) : (bits & (1 << k)) !== 0;
 }
 
 function sameCondition(x: Condition, y: Condition): boolean {
