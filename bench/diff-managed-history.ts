@@ -5,8 +5,11 @@
  * an error; versions the parser rejects are counted and named. The diff is the built one (dist/),
  * as the CLI runs it: from source, tsx's transform adds a `__name` call to every function created.
  * `BENCH_WARM=1 npm run bench:diff` measures after a warm-up pass (see below): what a running App
- * pays, where one cold run also pays for V8 compiling the code.
+ * pays, where one cold run also pays for V8 compiling the code. `BENCH_HASH=1` also prints a sha256
+ * of every pair's result, from a pass of its own after the measured one: a change made for speed
+ * must leave it as it was.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { diff } from '../dist/diff/index.js';
 import { formatProblem } from '../dist/policy/json-path.js';
@@ -41,7 +44,10 @@ interface Pass {
 }
 
 /** Every consecutive version pair of every policy, diffed as one identity policy each. */
-function diffAllPairs(policies: Record<string, ManagedPolicy>): Pass {
+function diffAllPairs(
+  policies: Record<string, ManagedPolicy>,
+  onResult?: (result: ReturnType<typeof diff>) => void,
+): Pass {
   const pass: Pass = { pairs: 0, newAccess: 0, wallMs: 0, cpuMs: 0, peakRss: 0, invalid: [] };
   const start = performance.now();
   const cpuStart = cpuMs();
@@ -63,6 +69,7 @@ function diffAllPairs(policies: Record<string, ManagedPolicy>): Pass {
         [{ principal: name, kind: 'identity', policy: before }],
         [{ principal: name, kind: 'identity', policy: after }],
       );
+      onResult?.(result);
       if (result.verdict === 'new-access') pass.newAccess++;
       pass.pairs++;
       if (pass.pairs % 200 === 0) pass.peakRss = Math.max(pass.peakRss, process.memoryUsage().rss);
@@ -111,3 +118,8 @@ if (warmUp) {
   );
 }
 if (invalid.length > 0) console.log(`versions the parser rejects:\n  ${invalid.join('\n  ')}`);
+if (process.env.BENCH_HASH === '1') {
+  const hash = createHash('sha256');
+  diffAllPairs(history, (result) => hash.update(JSON.stringify(result)));
+  console.log(`sha256 of every pair's result: ${hash.digest('hex')}`);
+}
