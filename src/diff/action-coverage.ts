@@ -367,6 +367,8 @@ function setBits(row: Int32Array): number[] {
 
 /** One class per distinct word of `bits` (one word per name): who includes the names, as bits. */
 function classesOfWords(names: readonly string[], bits: Int32Array): ActionClass[] {
+  // One name (a statement of one action, the most common kind): one class, without a map.
+  if (names.length === 1) return [actionClass(names[0] as string, bits.subarray(0, 1))];
   const classes = new Map<number, ActionClass>();
   for (let i = 0; i < names.length; i += 1) {
     const signature = bits[i] as number;

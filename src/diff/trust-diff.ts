@@ -18,6 +18,8 @@ export function trustChanges(
   head: readonly PolicySetEntry[],
   coverage: Coverage,
 ): TrustChange[] {
+  // Most diffs hold no trust policy (every one over the managed-policy history): nothing to compile.
+  if (!head.some((e) => e.kind === 'trust')) return [];
   const trustOnly = (entries: readonly PolicySetEntry[]) => entries.filter((e) => e.kind === 'trust');
   const baseSet = compilePolicySet(trustOnly(base), coverage.specs, 'base', 'older');
   const headSet = compilePolicySet(trustOnly(head), coverage.specs, 'head', 'newer');
