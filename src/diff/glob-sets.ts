@@ -397,8 +397,15 @@ export function tokensIntersect(
   return false;
 }
 
+/** A glob's literal text before its first wildcard and after its last (the whole text when none). */
+export interface LiteralEnds {
+  prefix: string;
+  suffix: string;
+  wild: boolean;
+}
+
 /** The text before the first wildcard, and after the last one (the whole text when it has none). */
-function literalEnds(glob: string): { prefix: string; suffix: string; wild: boolean } {
+export function literalEnds(glob: string): LiteralEnds {
   const first = glob.search(/[*?]/);
   if (first < 0) return { prefix: glob, suffix: glob, wild: false };
   let last = glob.length - 1;
@@ -406,11 +413,8 @@ function literalEnds(glob: string): { prefix: string; suffix: string; wild: bool
   return { prefix: glob.slice(0, first), suffix: glob.slice(last + 1), wild: true };
 }
 
-interface ParsedGlob {
+interface ParsedGlob extends LiteralEnds {
   tokens: GlobToken[];
-  prefix: string;
-  suffix: string;
-  wild: boolean;
   universal: boolean;
 }
 
@@ -440,16 +444,20 @@ function foldText(text: string): string {
  * Outer's literal prefix must begin inner's, and its suffix end inner's: inner can put any character
  * right after its own prefix, which outer would then have to match literally.
  */
-function endsAllowContainment(o: ParsedGlob, i: ParsedGlob): boolean {
-  if (!o.wild) return !i.wild && o.prefix === i.prefix;
-  return i.prefix.startsWith(o.prefix) && i.suffix.endsWith(o.suffix);
+export function endsAllowContainment(outer: LiteralEnds, inner: LiteralEnds): boolean {
+  if (!outer.wild) return !inner.wild && outer.prefix === inner.prefix;
+  return inner.prefix.startsWith(outer.prefix) && inner.suffix.endsWith(outer.suffix);
 }
 
-/** A necessary condition for a common string: the literal prefixes agree, and so do the suffixes. */
-function endsAllowIntersection(x: ParsedGlob, y: ParsedGlob): boolean {
-  const agree = (p: string, q: string) => p.startsWith(q) || q.startsWith(p);
-  const agreeEnd = (p: string, q: string) => p.endsWith(q) || q.endsWith(p);
-  return agree(x.prefix, y.prefix) && agreeEnd(x.suffix, y.suffix);
+/**
+ * A necessary condition for a common string: a string both match begins with both literal
+ * prefixes, so one of them begins the other, and likewise ends with both literal suffixes.
+ */
+export function endsAllowIntersection(x: LiteralEnds, y: LiteralEnds): boolean {
+  const prefixes =
+    x.prefix.length <= y.prefix.length ? y.prefix.startsWith(x.prefix) : x.prefix.startsWith(y.prefix);
+  if (!prefixes) return false;
+  return x.suffix.length <= y.suffix.length ? y.suffix.endsWith(x.suffix) : x.suffix.endsWith(y.suffix);
 }
 
 /**

@@ -15,7 +15,16 @@ import {
   usesPolicyVariables,
 } from '../policy/policy-variables.js';
 import type { PolicyVersion } from '../policy/types.js';
-import { containment, parseGlob, tokensIntersect, type GlobToken } from './glob-sets.js';
+import {
+  containment,
+  endsAllowContainment,
+  endsAllowIntersection,
+  literalEnds,
+  parseGlob,
+  tokensIntersect,
+  type GlobToken,
+  type LiteralEnds,
+} from './glob-sets.js';
 import { type Tri, everyTri, someTri } from './types.js';
 
 export interface ResourceSpec {
@@ -25,27 +34,22 @@ export interface ResourceSpec {
   version: PolicyVersion | undefined;
 }
 
-/** A pattern with its analysis-time reading: tokens with variables widened to `*`. */
-interface Pattern {
+/**
+ * A pattern with its analysis-time reading: tokens with variables widened to `*`, and the literal
+ * text before the first wildcard token and after the last (all of it when none).
+ */
+interface Pattern extends LiteralEnds {
   text: string;
   variables: boolean;
   tokens: GlobToken[];
-  /** The literal text before the first wildcard token and after the last (all of it when none). */
-  prefix: string;
-  suffix: string;
-  wild: boolean;
 }
 
 function pattern(text: string, variables: boolean, tokens: GlobToken[]): Pattern {
   // Without variables the literal tokens are the text's characters other than `*` and `?`, so the
-  // ends are slices of the text; a variable widened to `*` leaves the tokens to be read instead.
+  // ends are those of the text; a variable widened to `*` leaves the tokens to be read instead.
   if (!variables) {
-    let first = 0;
-    while (first < text.length && !isWildcard(text.charCodeAt(first))) first += 1;
-    if (first === text.length) return { text, variables, tokens, prefix: text, suffix: text, wild: false };
-    let last = text.length;
-    while (!isWildcard(text.charCodeAt(last - 1))) last -= 1;
-    return { text, variables, tokens, prefix: text.slice(0, first), suffix: text.slice(last), wild: true };
+    const { prefix, suffix, wild } = literalEnds(text);
+    return { text, variables, tokens, prefix, suffix, wild };
   }
   const literal = (token: GlobToken | undefined) => (token?.kind === 'literal' ? token.char : undefined);
   let first = 0;
@@ -66,33 +70,6 @@ function pattern(text: string, variables: boolean, tokens: GlobToken[]): Pattern
     suffix: wild ? chars(last, tokens.length) : chars(0, tokens.length),
     wild,
   };
-}
-
-function isWildcard(code: number): boolean {
-  return code === 42 || code === 63; // `*`, `?`
-}
-
-/**
- * A necessary condition for containment, read off the literal ends so that the automaton runs only
- * for plausible pairs (a role's hundred ARNs against another statement's hundred). Outer's literal
- * prefix must begin inner's and its suffix end inner's: inner can put any character right after its
- * own prefix (or before its suffix), which outer would then have to match literally.
- */
-function endsAllowContainment(outer: Pattern, inner: Pattern): boolean {
-  if (!outer.wild) return !inner.wild && outer.prefix === inner.prefix;
-  return inner.prefix.startsWith(outer.prefix) && inner.suffix.endsWith(outer.suffix);
-}
-
-/**
- * A necessary condition for two patterns to share a string, read off their literal ends: a string
- * both match begins with both literal prefixes, so one of them begins the other, and likewise ends
- * with both literal suffixes.
- */
-function endsAllowIntersection(a: Pattern, b: Pattern): boolean {
-  const prefixes =
-    a.prefix.length <= b.prefix.length ? b.prefix.startsWith(a.prefix) : a.prefix.startsWith(b.prefix);
-  if (!prefixes) return false;
-  return a.suffix.length <= b.suffix.length ? b.suffix.endsWith(a.suffix) : a.suffix.endsWith(b.suffix);
 }
 
 const UNIVERSAL: Pattern = pattern('*', false, [{ kind: 'star' }]);
