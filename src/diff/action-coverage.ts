@@ -991,16 +991,13 @@ export function overlapsFuture(
     const pattern = inner.pattern.toLowerCase();
     return !spec.index.someCandidate(pattern, (x) => globContains(x, pattern));
   }
-  const open = (patterns: readonly string[]) => patterns.filter((p) => hasWildcard(p) || !isKnown(p));
+  const open = (p: string) => hasWildcard(p) || !isKnown(p);
   if (inner.except !== undefined) {
     const excluded = inner.except.index;
-    return open(spec.index.folded).some((p) => !excluded.someCandidate(p, (x) => globContains(x, p)));
+    return spec.index.folded.some((p) => open(p) && !excluded.someCandidate(p, (x) => globContains(x, p)));
   }
   const pattern = inner.pattern.toLowerCase();
-  return spec.index.someCandidate(
-    pattern,
-    (p) => (hasWildcard(p) || !isKnown(p)) && globsIntersect(p, pattern),
-  );
+  return spec.index.someCandidate(pattern, (p) => open(p) && globsIntersect(p, pattern));
 }
 
 /**

@@ -635,8 +635,8 @@ function meanings(statements: readonly CompiledStatement[]): Set<number> {
 /** Whether two lists hold statements of the same meanings (as sets: a repeated one adds nothing). */
 function sameMeanings(a: readonly CompiledStatement[], b: readonly CompiledStatement[]): boolean {
   if (a.length === 0 || b.length === 0) return a.length === b.length;
-  const left = new Set(a.map((s) => s.meaning));
-  const right = new Set(b.map((s) => s.meaning));
+  const left = meanings(a);
+  const right = meanings(b);
   return left.size === right.size && [...left].every((meaning) => right.has(meaning));
 }
 
