@@ -18,11 +18,13 @@ export function trustChanges(
   head: readonly PolicySetEntry[],
   coverage: Coverage,
 ): TrustChange[] {
-  // Most diffs hold no trust policy (every one over the managed-policy history): nothing to compile.
-  if (!head.some((e) => e.kind === 'trust')) return [];
   const trustOnly = (entries: readonly PolicySetEntry[]) => entries.filter((e) => e.kind === 'trust');
+  const headTrust = trustOnly(head);
+  // Changes are found per head trust policy, and most diffs hold none (no diff over the
+  // managed-policy history does): then there is nothing to compile.
+  if (headTrust.length === 0) return [];
   const baseSet = compilePolicySet(trustOnly(base), coverage.specs, 'base', 'older');
-  const headSet = compilePolicySet(trustOnly(head), coverage.specs, 'head', 'newer');
+  const headSet = compilePolicySet(headTrust, coverage.specs, 'head', 'newer');
   const changes = new Map<string, TrustChange>();
   for (const [key, headGroup] of headSet) {
     const baseGroup = baseSet.get(key);
