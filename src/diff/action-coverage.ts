@@ -584,10 +584,10 @@ export class ActionSpecs {
   private readonly idsOfNames = new Map<readonly string[], Int32Array>();
 
   /**
-   * The names of `names`, through catalog ids: the catalog numbers its names in sorted order, so the
-   * ids of every pattern (cached per pattern as written), sorted and without repeats, are the names
-   * in order, without comparing name strings; a NotAction's are the ids none of its patterns has.
-   * The ids are kept for `positionsOf`.
+   * What `names` answers, worked out through catalog ids: the catalog numbers its names in sorted
+   * order, so the ids of every pattern (cached per pattern as written), sorted and without repeats,
+   * are the names in order, without comparing name strings; a NotAction's are the ids none of its
+   * patterns has. The ids are kept for `positionsOf`.
    */
   private computeNames(spec: ActionSpec): string[] {
     const nameById = this.nameById;
